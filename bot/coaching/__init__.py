@@ -1,0 +1,1 @@
+"""The coaching domain: pure Python, no Slack, SQLAlchemy, Chroma or LangChain imports."""

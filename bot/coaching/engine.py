@@ -1,0 +1,473 @@
+"""The reflection engine: every action a person can take, channel-independent."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Mapping
+
+from bot.coaching import priorities as ranking
+from bot.coaching.errors import (
+    AlreadyFinished,
+    InvalidInput,
+    NotFound,
+    NotYours,
+    StaleAction,
+)
+from bot.coaching.framework import Attribute, Framework, Question, QuestionBank
+from bot.coaching.models import SCOPES, Answer, Person, PriorityArea, Reflection, Status
+from bot.coaching.ports import Clock, ReflectionRepository, Retriever
+from bot.coaching.views import (
+    Introduction,
+    Outcome,
+    PriorityView,
+    RelatedLink,
+    ResumeInfo,
+    StepView,
+    SummaryView,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_ANSWER_CHARS = 40_000  # what Slack allows in one message
+MAX_GOAL_CHARS = 3_000  # what a Slack text input allows
+MINUTES_PER_ATTRIBUTE = 1
+
+
+class ReflectionService:
+    """Drives reflections: start, answer, move around, summarise, confirm."""
+
+    def __init__(
+        self,
+        *,
+        framework: Framework,
+        questions: QuestionBank,
+        texts: Mapping[str, str],
+        repository: ReflectionRepository,
+        retriever: Retriever,
+        clock: Clock,
+    ) -> None:
+        self.framework = framework
+        self.questions = questions
+        self.texts = texts
+        self.repository = repository
+        self.retriever = retriever
+        self.clock = clock
+
+    # -- starting -------------------------------------------------------------------------
+
+    def introduction(self, person: Person) -> Introduction:
+        """What the framework is, what to expect, and any reflection to resume."""
+        framework = self.framework
+        domain_size = max(len(d.attributes) for d in framework.domains)
+        return Introduction(
+            framework_name=framework.name,
+            what_is_it=framework.section("what_is_it").text,
+            intersection=framework.section("intersection").text,
+            how_to_use=framework.section("how_to_use").text,
+            coach_intro=self.texts["introduction"],
+            time_estimate=self.texts["time_estimate"].format(
+                minutes_all=len(framework.attributes()) * MINUTES_PER_ATTRIBUTE,
+                minutes_domain=f"{domain_size * MINUTES_PER_ATTRIBUTE} minutes",
+            ),
+            privacy=self.texts["privacy"],
+            domains=[(d.id, d.name, len(d.attributes)) for d in framework.domains],
+            resume=self.resume_info(person),
+            has_summary=self.repository.latest_completed_for(person) is not None,
+        )
+
+    def resume_info(self, person: Person) -> ResumeInfo | None:
+        """The person's unfinished reflection, described, or None."""
+        reflection = self.repository.active_for(person)
+        if reflection is None:
+            return None
+        answered = sum(1 for a in reflection.attribute_ids if _answered(reflection, a))
+        total = len(reflection.attribute_ids)
+        message = self.texts["resume_offer"].format(
+            scope=self.scope_name(reflection.scope),
+            started=reflection.started_at.strftime("%-d %B %Y"),
+            answered=answered,
+            total=total,
+        )
+        return ResumeInfo(
+            reflection_id=reflection.id,
+            scope=reflection.scope,
+            message=message,
+            answered=answered,
+            total=total,
+        )
+
+    def scope_name(self, scope: str) -> str:
+        """A person-facing name for a scope: 'all three domains' or a domain's name."""
+        return "all three domains" if scope == "all" else self.framework.domain(scope).name
+
+    def start(self, person: Person, scope: str = "all") -> StepView:
+        """Begin a new reflection; an unfinished one is kept but marked abandoned."""
+        if scope not in SCOPES:
+            raise InvalidInput(
+                f"'{scope}' is not a domain. Choose one of: {', '.join(SCOPES)}."
+            )
+        previous = self.repository.active_for(person)
+        if previous is not None:
+            previous.status = Status.ABANDONED
+            previous.updated_at = self.clock.now()
+            self.repository.save(previous)
+        now = self.clock.now()
+        reflection = Reflection(
+            id=str(uuid.uuid4()),
+            person=person,
+            scope=scope,
+            framework_version=self.framework.version,
+            attribute_ids=[a.id for a in self.framework.attributes(None if scope == "all" else scope)],
+            started_at=now,
+            updated_at=now,
+        )
+        self.repository.add(reflection)
+        return self._step(reflection)
+
+    def resume(self, person: Person) -> Outcome:
+        """Where the person left off in their unfinished reflection."""
+        reflection = self.repository.active_for(person)
+        if reflection is None:
+            raise NotFound("You have no unfinished reflection. Start a new one whenever you like.")
+        return self._outcome(reflection)
+
+    def current(self, person: Person, reflection_id: str) -> Outcome:
+        """The step (or summary) a reflection is at now."""
+        return self._outcome(self._load(person, reflection_id))
+
+    # -- answering ------------------------------------------------------------------------
+
+    def rate(self, person: Person, reflection_id: str, attribute_id: str, rating: int) -> Outcome:
+        """Record a self-rating for the current attribute and move to the next step."""
+        reflection = self._load_open(person, reflection_id)
+        self._require_current(reflection, attribute_id)
+        if isinstance(rating, bool) or rating not in self.questions.ratings:
+            low, high = self.questions.ratings[0], self.questions.ratings[-1]
+            raise InvalidInput(f"A rating is a whole number from {low} to {high}; nothing was saved.")
+        answer = self._answer(reflection, attribute_id)
+        answer.rating, answer.skipped = rating, False
+        return self._advance(reflection)
+
+    def skip(self, person: Person, reflection_id: str, attribute_id: str) -> Outcome:
+        """Leave the current attribute unrated and move on; any text stays."""
+        reflection = self._load_open(person, reflection_id)
+        self._require_current(reflection, attribute_id)
+        answer = self._answer(reflection, attribute_id)
+        if answer.rating is None:  # skipping a step answered before keeps its rating
+            answer.skipped = True
+        return self._advance(reflection)
+
+    def write(
+        self, person: Person, reflection_id: str, attribute_id: str, text: str
+    ) -> list[RelatedLink]:
+        """Save a free-text reflection on a reached attribute; returns other attributes it touches."""
+        reflection = self._load_open(person, reflection_id)
+        self._require_reached(reflection, attribute_id)
+        if len(text) > MAX_ANSWER_CHARS:
+            raise InvalidInput(
+                f"That reflection is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+                "Nothing was saved: please shorten it and send it again."
+            )
+        answer = self._answer(reflection, attribute_id)
+        answer.text = text
+        answer.related_attribute_ids = [link.attribute.id for link in self._links(text, attribute_id)]
+        self._save(reflection)
+        return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]
+
+    def back(self, person: Person, reflection_id: str) -> StepView:
+        """Go back one step to change an earlier rating or answer."""
+        reflection = self._load_open(person, reflection_id)
+        if reflection.cursor == 0:
+            raise InvalidInput("This is the first step: there is nothing before it.")
+        return self._move_to(reflection, reflection.cursor - 1)
+
+    def go_to(self, person: Person, reflection_id: str, attribute_id: str) -> StepView:
+        """Go to an attribute already reached, to change its rating or answer."""
+        reflection = self._load_open(person, reflection_id)
+        self._require_reached(reflection, attribute_id)
+        return self._move_to(reflection, reflection.attribute_ids.index(attribute_id))
+
+    def pause(self, person: Person, reflection_id: str) -> ResumeInfo:
+        """Stop for now; everything is already saved, so this only confirms where to resume."""
+        reflection = self._load_open(person, reflection_id)
+        info = self.resume_info(person)
+        if info is None or info.reflection_id != reflection.id:
+            raise AlreadyFinished("This reflection is already finished; there is nothing to pause.")
+        return info
+
+    # -- the summary ----------------------------------------------------------------------
+
+    def summary(self, person: Person, reflection_id: str) -> SummaryView:
+        """The priority areas of a reflection that has reached its end."""
+        reflection = self._load(person, reflection_id)
+        if reflection.summary is None:
+            raise InvalidInput("This reflection has no summary yet: finish its steps first.")
+        return self._summary_view(reflection)
+
+    def last_summary(self, person: Person) -> SummaryView | None:
+        """The person's most recent confirmed priority areas, or None."""
+        reflection = self.repository.latest_completed_for(person)
+        return self._summary_view(reflection) if reflection else None
+
+    def confirm(self, person: Person, reflection_id: str) -> SummaryView:
+        """Accept the priority areas; the reflection is then complete."""
+        reflection = self._load_reviewing(person, reflection_id)
+        assert reflection.summary is not None
+        if not reflection.summary.priorities:
+            raise InvalidInput("There are no priority areas to confirm: add one first.")
+        now = self.clock.now()
+        reflection.summary.confirmed_at = now
+        reflection.status, reflection.completed_at = Status.COMPLETED, now
+        return self._save_summary(reflection)
+
+    def swap(
+        self, person: Person, reflection_id: str, attribute_id: str, replacement_id: str
+    ) -> SummaryView:
+        """Replace one priority area with another attribute of this reflection."""
+        reflection = self._load_reviewing(person, reflection_id)
+        summary = reflection.summary
+        assert summary is not None
+        index = self._priority_index(reflection, attribute_id)
+        if replacement_id not in reflection.attribute_ids:
+            raise InvalidInput(f"{replacement_id} is not an attribute of this reflection.")
+        if any(p.attribute_id == replacement_id for p in summary.priorities):
+            raise InvalidInput(f"{replacement_id} is already one of your priority areas.")
+        summary.priorities[index] = self._priority(reflection, replacement_id)
+        summary.candidates = [c for c in summary.candidates if c != replacement_id]
+        summary.candidates.insert(0, attribute_id)
+        return self._save_summary(reflection)
+
+    def add_priority(self, person: Person, reflection_id: str, attribute_id: str) -> SummaryView:
+        """Add an attribute of this reflection as a further priority area."""
+        reflection = self._load_reviewing(person, reflection_id)
+        summary = reflection.summary
+        assert summary is not None
+        if attribute_id not in reflection.attribute_ids:
+            raise InvalidInput(f"{attribute_id} is not an attribute of this reflection.")
+        if any(p.attribute_id == attribute_id for p in summary.priorities):
+            raise InvalidInput(f"{attribute_id} is already one of your priority areas.")
+        summary.priorities.append(self._priority(reflection, attribute_id))
+        summary.candidates = [c for c in summary.candidates if c != attribute_id]
+        return self._save_summary(reflection)
+
+    def drop(self, person: Person, reflection_id: str, attribute_id: str) -> SummaryView:
+        """Remove a priority area; it goes back to the candidates."""
+        reflection = self._load_reviewing(person, reflection_id)
+        summary = reflection.summary
+        assert summary is not None
+        index = self._priority_index(reflection, attribute_id)
+        summary.priorities.pop(index)
+        summary.candidates.insert(0, attribute_id)
+        return self._save_summary(reflection)
+
+    def set_goal(
+        self, person: Person, reflection_id: str, attribute_id: str, goal: str
+    ) -> SummaryView:
+        """Add or change the goal of a priority area, also after confirming."""
+        reflection = self._load(person, reflection_id)
+        if reflection.summary is None or reflection.status == Status.ABANDONED:
+            raise AlreadyFinished("Goals belong to the priority areas of a finished reflection.")
+        if len(goal) > MAX_GOAL_CHARS:
+            raise InvalidInput(
+                f"That goal is {len(goal):,} characters; the limit is {MAX_GOAL_CHARS:,}. "
+                "Nothing was saved."
+            )
+        index = self._priority_index(reflection, attribute_id)
+        reflection.summary.priorities[index].goal = goal.strip() or None
+        return self._save_summary(reflection)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _load(self, person: Person, reflection_id: str) -> Reflection:
+        reflection = self.repository.get(reflection_id)
+        if reflection is None:
+            raise NotFound("That reflection no longer exists.")
+        if reflection.person != person:
+            raise NotYours("That reflection belongs to someone else, so it can't be changed here.")
+        return reflection
+
+    def _load_open(self, person: Person, reflection_id: str) -> Reflection:
+        reflection = self._load(person, reflection_id)
+        if reflection.status == Status.COMPLETED:
+            raise AlreadyFinished(
+                "That reflection is finished and its priorities confirmed. Start a new one to reflect again."
+            )
+        if reflection.status == Status.ABANDONED:
+            raise AlreadyFinished("That reflection was replaced by a newer one, so it can't be changed.")
+        return reflection
+
+    def _load_reviewing(self, person: Person, reflection_id: str) -> Reflection:
+        reflection = self._load_open(person, reflection_id)
+        if reflection.status != Status.REVIEWING or reflection.summary is None:
+            raise InvalidInput("Priority areas come at the end: finish the remaining steps first.")
+        return reflection
+
+    def _require_current(self, reflection: Reflection, attribute_id: str) -> None:
+        self._require_known(reflection, attribute_id)
+        if reflection.current_attribute_id != attribute_id:
+            raise StaleAction(
+                f"That button belongs to an earlier step ({attribute_id}) you have already answered. "
+                "Use Back to change it."
+            )
+
+    def _require_reached(self, reflection: Reflection, attribute_id: str) -> None:
+        self._require_known(reflection, attribute_id)
+        if reflection.attribute_ids.index(attribute_id) > reflection.cursor:
+            raise InvalidInput(f"You haven't reached {attribute_id} yet.")
+
+    def _require_known(self, reflection: Reflection, attribute_id: str) -> None:
+        if not self.framework.has_attribute(attribute_id):
+            raise InvalidInput(f"'{attribute_id}' is not an attribute of the framework.")
+        if attribute_id not in reflection.attribute_ids:
+            raise InvalidInput(f"{attribute_id} is not part of this reflection.")
+
+    def _answer(self, reflection: Reflection, attribute_id: str) -> Answer:
+        now = self.clock.now()
+        answer = reflection.answers.get(attribute_id)
+        if answer is None:
+            question = self._question(reflection.id, attribute_id)
+            answer = Answer(attribute_id=attribute_id, question_id=question.id, updated_at=now)
+            reflection.answers[attribute_id] = answer
+        answer.updated_at = now
+        return answer
+
+    def _advance(self, reflection: Reflection) -> Outcome:
+        # After changing an earlier answer, carry on from the first step not yet answered.
+        reflection.cursor = next(
+            (
+                index
+                for index, attribute_id in enumerate(reflection.attribute_ids)
+                if index > reflection.cursor and not _answered(reflection, attribute_id)
+            ),
+            len(reflection.attribute_ids),
+        )
+        if reflection.cursor == len(reflection.attribute_ids):
+            reflection.status = Status.REVIEWING
+            reflection.summary = ranking.propose_summary(
+                reflection, self.framework, self.questions, self.texts, self.clock.now()
+            )
+        self._save(reflection)
+        return self._outcome(reflection)
+
+    def _move_to(self, reflection: Reflection, cursor: int) -> StepView:
+        reflection.cursor = cursor
+        reflection.status, reflection.summary = Status.IN_PROGRESS, None
+        self._save(reflection)
+        return self._step(reflection)
+
+    def _save(self, reflection: Reflection) -> None:
+        reflection.updated_at = self.clock.now()
+        saved = self.repository.save(reflection)
+        reflection.version = saved.version
+
+    def _save_summary(self, reflection: Reflection) -> SummaryView:
+        self._save(reflection)
+        return self._summary_view(reflection)
+
+    def _outcome(self, reflection: Reflection) -> Outcome:
+        if reflection.current_attribute_id is None:
+            return self._summary_view(reflection)
+        return self._step(reflection)
+
+    def _question(self, reflection_id: str, attribute_id: str) -> Question:
+        questions = self.questions.for_attribute(attribute_id)
+        digest = hashlib.sha256(f"{reflection_id}:{attribute_id}".encode()).digest()
+        return questions[digest[0] % len(questions)]
+
+    def _step(self, reflection: Reflection) -> StepView:
+        attribute = self.framework.attribute(reflection.attribute_ids[reflection.cursor])
+        domain = self.framework.domain(attribute.domain_id)
+        answer = reflection.answers.get(attribute.id)
+        question = next(
+            (q for q in self.questions.for_attribute(attribute.id) if answer and q.id == answer.question_id),
+            self._question(reflection.id, attribute.id),
+        )
+        return StepView(
+            reflection_id=reflection.id,
+            attribute=attribute,
+            domain_name=domain.name,
+            position=attribute.position,
+            domain_size=len(domain.attributes),
+            index=reflection.cursor,
+            total=len(reflection.attribute_ids),
+            context=self._context(attribute),
+            question=question,
+            rating_question=self.questions.rating_question,
+            rating_scale=self.questions.rating_scale,
+            answer=answer,
+            can_go_back=reflection.cursor > 0,
+        )
+
+    def _context(self, attribute: Attribute) -> str | None:
+        try:
+            passage = self.retriever.context_for(attribute)
+        except Exception:  # retrieval is an aid: a step is still useful without it
+            logger.exception("context retrieval failed for %s", attribute.id)
+            return None
+        return passage.text if passage else None
+
+    def _links(self, text: str, attribute_id: str) -> list[RelatedLink]:
+        if len(text.split()) < 6:
+            return []
+        try:
+            passages = self.retriever.search(text, k=3)
+        except Exception:
+            logger.exception("linking retrieval failed for %s", attribute_id)
+            return []
+        top = [p.attribute_id for p in passages[:2] if p.attribute_id]
+        return [self._link(self.framework.attribute(a)) for a in top if a != attribute_id][:1]
+
+    def _link(self, attribute: Attribute) -> RelatedLink:
+        message = self.texts["also_sounds_like"].format(
+            attribute_id=attribute.id, short_name=attribute.short_name, statement=attribute.statement
+        )
+        return RelatedLink(attribute=attribute, message=message)
+
+    def _priority(self, reflection: Reflection, attribute_id: str) -> PriorityArea:
+        answer = reflection.answers.get(attribute_id) or Answer(
+            attribute_id=attribute_id, updated_at=self.clock.now()
+        )
+        text, quote = ranking.rationale(answer, self.framework, self.questions, self.texts)
+        return PriorityArea(attribute_id=attribute_id, rationale=text, quote=quote)
+
+    def _priority_index(self, reflection: Reflection, attribute_id: str) -> int:
+        assert reflection.summary is not None
+        for index, priority in enumerate(reflection.summary.priorities):
+            if priority.attribute_id == attribute_id:
+                return index
+        raise InvalidInput(f"{attribute_id} is not one of your priority areas.")
+
+    def _summary_view(self, reflection: Reflection) -> SummaryView:
+        summary = reflection.summary
+        assert summary is not None
+        priorities = []
+        for rank, priority in enumerate(summary.priorities, start=1):
+            attribute = self.framework.attribute(priority.attribute_id)
+            answer = reflection.answers.get(priority.attribute_id)
+            priorities.append(
+                PriorityView(
+                    rank=rank,
+                    attribute=attribute,
+                    domain_name=self.framework.domain(attribute.domain_id).name,
+                    rationale=priority.rationale,
+                    quote=priority.quote,
+                    goal=priority.goal,
+                    rating=answer.rating if answer else None,
+                )
+            )
+        return SummaryView(
+            reflection_id=reflection.id,
+            scope=reflection.scope,
+            confirmed=reflection.status == Status.COMPLETED,
+            priorities=priorities,
+            candidates=[self.framework.attribute(c) for c in summary.candidates],
+            domain_note=summary.domain_note,
+            summary=summary,
+        )
+
+
+def _answered(reflection: Reflection, attribute_id: str) -> bool:
+    answer = reflection.answers.get(attribute_id)
+    return answer is not None and (answer.rating is not None or answer.skipped)

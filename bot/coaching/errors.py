@@ -1,0 +1,35 @@
+"""Domain errors: each carries a message that can be shown to the person as it is."""
+
+from __future__ import annotations
+
+
+class CoachingError(Exception):
+    """Something the person asked for cannot be done; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CoachingError):
+    """No such reflection (or none for this person)."""
+
+
+class NotYours(CoachingError):
+    """The reflection belongs to someone else."""
+
+
+class AlreadyFinished(CoachingError):
+    """The reflection is completed or was replaced by a newer one."""
+
+
+class InvalidInput(CoachingError):
+    """A rating out of range, an unknown attribute or domain, or similar."""
+
+
+class StaleAction(CoachingError):
+    """An action on a step that is no longer the current one (an old button)."""
+
+
+class ConcurrentUpdate(CoachingError):
+    """Someone saved the same reflection at the same time; the later save was refused."""

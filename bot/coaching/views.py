@@ -1,0 +1,90 @@
+"""What the engine hands to a channel (terminal, Slack) to render: read-only views."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.coaching.framework import Attribute, Question, RatingLevel
+from bot.coaching.models import Answer, Summary
+
+
+class StepView(BaseModel):
+    """One attribute to reflect on, with everything a channel needs to show it."""
+
+    reflection_id: str
+    attribute: Attribute
+    domain_name: str
+    position: int
+    domain_size: int
+    index: int  # 0-based position in the whole reflection
+    total: int
+    context: str | None
+    question: Question
+    rating_question: str
+    rating_scale: tuple[RatingLevel, ...]
+    answer: Answer | None  # present when the person comes back to a step
+    can_go_back: bool
+
+    @property
+    def heading(self) -> str:
+        """Domain and position, e.g. 'Improvement 3 of 10'."""
+        return f"{self.domain_name} {self.position} of {self.domain_size}"
+
+
+class PriorityView(BaseModel):
+    """A priority area joined with its framework attribute."""
+
+    rank: int
+    attribute: Attribute
+    domain_name: str
+    rationale: str
+    quote: str | None
+    goal: str | None
+    rating: int | None
+
+
+class SummaryView(BaseModel):
+    """The priority areas of a finished reflection, for showing and editing."""
+
+    reflection_id: str
+    scope: str
+    confirmed: bool
+    priorities: list[PriorityView]
+    candidates: list[Attribute]
+    domain_note: str
+    summary: Summary
+
+
+class RelatedLink(BaseModel):
+    """Another attribute that a free-text answer also touches."""
+
+    attribute: Attribute
+    message: str
+
+
+class ResumeInfo(BaseModel):
+    """An unfinished reflection the person can pick up."""
+
+    reflection_id: str
+    scope: str
+    message: str
+    answered: int
+    total: int
+
+
+class Introduction(BaseModel):
+    """The start of a reflection: what the framework is and what to expect."""
+
+    framework_name: str
+    what_is_it: str
+    intersection: str
+    how_to_use: str
+    coach_intro: str
+    time_estimate: str
+    privacy: str
+    domains: list[tuple[str, str, int]]  # (id, name, number of attributes)
+    resume: ResumeInfo | None
+    has_summary: bool
+
+
+Outcome = StepView | SummaryView
