@@ -95,3 +95,12 @@ def load_question_bank(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> QuestionBank:
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ContentError(f"{path} does not match the expected layout: {error!r}") from error
+
+
+def load_coach_texts(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> dict[str, str]:
+    """What the offline coach says, from `coach.yaml`, keyed by purpose."""
+    path = prompts_dir / "coach.yaml"
+    data = _read_yaml(path)
+    if not all(isinstance(value, str) for value in data.values()):
+        raise ContentError(f"{path} should map each key to one string")
+    return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.content import DEFAULT_KNOWLEDGE_DIR, DEFAULT_PROMPTS_DIR
@@ -32,6 +32,23 @@ class Settings(BaseSettings):
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     embedding_model_dir: Path | None = None
     log_level: str = "INFO"
+
+    # Slack: the standard names Slack's own tooling uses, so no LIF_ prefix.
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "LIF_SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "LIF_SLACK_SIGNING_SECRET"),
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "LIF_SLACK_APP_TOKEN")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "LIF_SLACK_API_URL"),
+    )
+    port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "LIF_PORT"))
 
     @field_validator("database_url")
     @classmethod
@@ -75,8 +92,10 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        problems = [
-            f"LIF_{'_'.join(str(p) for p in item['loc']).upper()}: {item['msg']}"
-            for item in error.errors()
-        ]
+        problems = [f"{_variable(item['loc'])}: {item['msg']}" for item in error.errors()]
         raise SettingsError("Invalid settings:\n  " + "\n  ".join(problems)) from error
+
+
+def _variable(location: tuple[int | str, ...]) -> str:
+    name = "_".join(str(part) for part in location).upper()
+    return name if name.startswith(("SLACK_", "PORT", "LIF_")) else f"LIF_{name}"

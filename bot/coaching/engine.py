@@ -171,7 +171,7 @@ class ReflectionService:
                 "Nothing was saved: please shorten it and send it again."
             )
         answer = self._answer(reflection, attribute_id)
-        answer.text = text
+        answer.text = text.replace("\x00", "")  # NUL is the one character PostgreSQL cannot store
         answer.related_attribute_ids = [link.attribute.id for link in self._links(text, attribute_id)]
         self._save(reflection)
         return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]

@@ -33,3 +33,7 @@ class StaleAction(CoachingError):
 
 class ConcurrentUpdate(CoachingError):
     """Someone saved the same reflection at the same time; the later save was refused."""
+
+
+class StorageUnavailable(CoachingError):
+    """The database could not be reached; nothing was changed and the person can try again."""

@@ -1,0 +1,212 @@
+"""SqlReflectionRepository: reflections in SQL, one transaction per method."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.coaching.errors import ConcurrentUpdate, StorageUnavailable
+from bot.coaching.models import (
+    Answer,
+    Person,
+    PriorityArea,
+    Reflection,
+    Status,
+    Summary,
+)
+from bot.storage.tables import answers, priorities, reflections, summaries
+
+_OPEN = (Status.IN_PROGRESS.value, Status.REVIEWING.value)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything here is UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SqlReflectionRepository:
+    """Implements the ReflectionRepository port on a SQLAlchemy engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except DBAPIError as error:
+            if not (isinstance(error, OperationalError) or error.connection_invalidated):
+                raise
+            raise StorageUnavailable(
+                "I can't reach my database just now, so nothing was changed. "
+                "Please try again in a minute: everything you entered before is safe."
+            ) from error
+
+    def add(self, reflection: Reflection) -> None:
+        """Store a new reflection with everything it holds."""
+        with self._transaction() as connection:
+            connection.execute(insert(reflections).values(**_reflection_row(reflection)))
+            _write_children(connection, reflection)
+
+    def save(self, reflection: Reflection) -> Reflection:
+        """Store changes; ConcurrentUpdate if the stored version moved on meanwhile."""
+        row = _reflection_row(reflection) | {"version": reflection.version + 1}
+        with self._transaction() as connection:
+            result = connection.execute(
+                update(reflections)
+                .where(reflections.c.id == reflection.id)
+                .where(reflections.c.version == reflection.version)
+                .values(**row)
+            )
+            if result.rowcount != 1:
+                raise ConcurrentUpdate(
+                    "That change crossed with another one to the same reflection; "
+                    "nothing was changed. Please try again."
+                )
+            _write_children(connection, reflection)
+        return reflection.model_copy(update={"version": reflection.version + 1})
+
+    def get(self, reflection_id: str) -> Reflection | None:
+        """The reflection with this id, or None."""
+        with self._transaction() as connection:
+            row = connection.execute(
+                select(reflections).where(reflections.c.id == reflection_id)
+            ).mappings().first()
+            return _load(connection, row) if row else None
+
+    def _find(self, person: Person, statuses: tuple[str, ...]) -> list[Reflection]:
+        with self._transaction() as connection:
+            rows = connection.execute(
+                select(reflections)
+                .where(reflections.c.workspace_id == person.workspace_id)
+                .where(reflections.c.user_id == person.user_id)
+                .where(reflections.c.status.in_(statuses))
+                .order_by(reflections.c.started_at.desc())
+            ).mappings().all()
+            return [_load(connection, row) for row in rows]
+
+    def active_for(self, person: Person) -> Reflection | None:
+        """The person's newest unfinished reflection, or None."""
+        found = self._find(person, _OPEN)
+        return found[0] if found else None
+
+    def latest_completed_for(self, person: Person) -> Reflection | None:
+        """The person's most recently completed reflection, or None."""
+        found = self._find(person, (Status.COMPLETED.value,))
+        return found[0] if found else None
+
+    def history_for(self, person: Person) -> list[Reflection]:
+        """All of the person's reflections, newest first."""
+        return self._find(person, tuple(status.value for status in Status))
+
+
+def _reflection_row(reflection: Reflection) -> dict[str, Any]:
+    return {
+        "id": reflection.id,
+        "workspace_id": reflection.person.workspace_id,
+        "user_id": reflection.person.user_id,
+        "scope": reflection.scope,
+        "framework_version": reflection.framework_version,
+        "attribute_ids": list(reflection.attribute_ids),
+        "status": reflection.status.value,
+        "cursor": reflection.cursor,
+        "started_at": reflection.started_at,
+        "updated_at": reflection.updated_at,
+        "completed_at": reflection.completed_at,
+        "version": reflection.version,
+    }
+
+
+def _write_children(connection: Connection, reflection: Reflection) -> None:
+    """Replace answers, summary and priorities: a reflection is small, so this stays cheap."""
+    for table in (answers, priorities, summaries):
+        connection.execute(delete(table).where(table.c.reflection_id == reflection.id))
+    if reflection.answers:
+        connection.execute(
+            insert(answers),
+            [
+                answer.model_dump(mode="python") | {"reflection_id": reflection.id}
+                for answer in reflection.answers.values()
+            ],
+        )
+    summary = reflection.summary
+    if summary is None:
+        return
+    connection.execute(
+        insert(summaries).values(
+            reflection_id=reflection.id,
+            domain_note=summary.domain_note,
+            candidates=list(summary.candidates),
+            generated_at=summary.generated_at,
+            confirmed_at=summary.confirmed_at,
+        )
+    )
+    if summary.priorities:
+        connection.execute(
+            insert(priorities),
+            [
+                priority.model_dump() | {"reflection_id": reflection.id, "rank": rank}
+                for rank, priority in enumerate(summary.priorities)
+            ],
+        )
+
+
+def _load(connection: Connection, row: Any) -> Reflection:
+    reflection_id = row["id"]
+    answer_rows = connection.execute(
+        select(answers).where(answers.c.reflection_id == reflection_id)
+    ).mappings()
+    loaded = {
+        r["attribute_id"]: Answer(
+            **{k: v for k, v in r.items() if k != "reflection_id"} | {"updated_at": _utc(r["updated_at"])}
+        )
+        for r in answer_rows
+    }
+    return Reflection(
+        id=reflection_id,
+        person=Person(workspace_id=row["workspace_id"], user_id=row["user_id"]),
+        scope=row["scope"],
+        framework_version=row["framework_version"],
+        attribute_ids=list(row["attribute_ids"]),
+        status=Status(row["status"]),
+        cursor=row["cursor"],
+        answers=loaded,
+        summary=_load_summary(connection, reflection_id),
+        started_at=_utc(row["started_at"]),
+        updated_at=_utc(row["updated_at"]),
+        completed_at=_utc(row["completed_at"]),
+        version=row["version"],
+    )
+
+
+def _load_summary(connection: Connection, reflection_id: str) -> Summary | None:
+    row = connection.execute(
+        select(summaries).where(summaries.c.reflection_id == reflection_id)
+    ).mappings().first()
+    if row is None:
+        return None
+    priority_rows = connection.execute(
+        select(priorities)
+        .where(priorities.c.reflection_id == reflection_id)
+        .order_by(priorities.c.rank)
+    ).mappings()
+    return Summary(
+        priorities=[
+            PriorityArea(
+                attribute_id=p["attribute_id"], rationale=p["rationale"], quote=p["quote"], goal=p["goal"]
+            )
+            for p in priority_rows
+        ],
+        candidates=list(row["candidates"]),
+        domain_note=row["domain_note"],
+        generated_at=_utc(row["generated_at"]),
+        confirmed_at=_utc(row["confirmed_at"]),
+    )
