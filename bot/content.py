@@ -81,9 +81,7 @@ def load_question_bank(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> QuestionBank:
     data = _read_yaml(path)
     try:
         questions = {
-            attribute_id: tuple(
-                Question(attribute_id=attribute_id, **item) for item in items
-            )
+            attribute_id: tuple(Question(attribute_id=attribute_id, **item) for item in items)
             for attribute_id, items in data["questions"].items()
         }
         scale = data["rating_scale"]

@@ -48,7 +48,9 @@ class Settings(BaseSettings):
         default="https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "LIF_SLACK_API_URL"),
     )
-    port: int = Field(default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "LIF_PORT"))
+    port: int = Field(
+        default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "LIF_PORT")
+    )
 
     @field_validator("database_url")
     @classmethod

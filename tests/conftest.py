@@ -1,4 +1,4 @@
-"""Shared fixtures: a fresh database per test, on SQLite or on PostgreSQL.
+"""Shared fixtures: the coach wired to fakes, and a fresh database per test (SQLite or PostgreSQL).
 
 Set LIF_TEST_DATABASE_URL to a PostgreSQL URL to run every storage-backed test there; each test
 then gets a schema of its own, so tests can run in parallel against one database.
@@ -13,6 +13,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+
+from bot.coaching.engine import ReflectionService
+from bot.coaching.framework import Framework
+from bot.coaching.models import Person
+from bot.content import load_coach_texts, load_framework, load_question_bank
+from tests.fakes import FakeClock, InMemoryReflectionRepository, KeywordRetriever
 
 POSTGRES_URL = os.environ.get("LIF_TEST_DATABASE_URL", "")
 
@@ -44,3 +50,42 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 def on_postgres() -> bool:
     """Whether this run's storage backend is PostgreSQL."""
     return bool(POSTGRES_URL)
+
+
+@pytest.fixture(scope="session")
+def framework() -> Framework:
+    return load_framework()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def repository() -> InMemoryReflectionRepository:
+    return InMemoryReflectionRepository()
+
+
+@pytest.fixture
+def coach(
+    framework: Framework, clock: FakeClock, repository: InMemoryReflectionRepository
+) -> ReflectionService:
+    return ReflectionService(
+        framework=framework,
+        questions=load_question_bank(),
+        texts=load_coach_texts(),
+        repository=repository,
+        retriever=KeywordRetriever(framework),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def nurse() -> Person:
+    return Person(workspace_id="T-TRUST", user_id="U-NURSE")
+
+
+@pytest.fixture
+def colleague() -> Person:
+    return Person(workspace_id="T-TRUST", user_id="U-COLLEAGUE")

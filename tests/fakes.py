@@ -84,6 +84,9 @@ class KeywordRetriever:
 
     def context_for(self, attribute: Attribute) -> Passage | None:
         return Passage(
-            text=attribute.enrichment.why_it_matters, score=1.0, attribute_id=attribute.id,
-            domain_id=attribute.domain_id, kind="why",
+            text=attribute.enrichment.why_it_matters,
+            score=1.0,
+            attribute_id=attribute.id,
+            domain_id=attribute.domain_id,
+            kind="why",
         )

@@ -105,9 +105,7 @@ class ReflectionService:
     def start(self, person: Person, scope: str = "all") -> StepView:
         """Begin a new reflection; an unfinished one is kept but marked abandoned."""
         if scope not in SCOPES:
-            raise InvalidInput(
-                f"'{scope}' is not a domain. Choose one of: {', '.join(SCOPES)}."
-            )
+            raise InvalidInput(f"'{scope}' is not a domain. Choose one of: {', '.join(SCOPES)}.")
         previous = self.repository.active_for(person)
         if previous is not None:
             previous.status = Status.ABANDONED
@@ -119,7 +117,9 @@ class ReflectionService:
             person=person,
             scope=scope,
             framework_version=self.framework.version,
-            attribute_ids=[a.id for a in self.framework.attributes(None if scope == "all" else scope)],
+            attribute_ids=[
+                a.id for a in self.framework.attributes(None if scope == "all" else scope)
+            ],
             started_at=now,
             updated_at=now,
         )
@@ -145,7 +145,9 @@ class ReflectionService:
         self._require_current(reflection, attribute_id)
         if isinstance(rating, bool) or rating not in self.questions.ratings:
             low, high = self.questions.ratings[0], self.questions.ratings[-1]
-            raise InvalidInput(f"A rating is a whole number from {low} to {high}; nothing was saved.")
+            raise InvalidInput(
+                f"A rating is a whole number from {low} to {high}; nothing was saved."
+            )
         answer = self._answer(reflection, attribute_id)
         answer.rating, answer.skipped = rating, False
         return self._advance(reflection)
@@ -162,7 +164,7 @@ class ReflectionService:
     def write(
         self, person: Person, reflection_id: str, attribute_id: str, text: str
     ) -> list[RelatedLink]:
-        """Save a free-text reflection on a reached attribute; returns other attributes it touches."""
+        """Save free text on a reached attribute; returns other attributes it touches."""
         reflection = self._load_open(person, reflection_id)
         self._require_reached(reflection, attribute_id)
         if len(text) > MAX_ANSWER_CHARS:
@@ -172,7 +174,9 @@ class ReflectionService:
             )
         answer = self._answer(reflection, attribute_id)
         answer.text = text.replace("\x00", "")  # NUL is the one character PostgreSQL cannot store
-        answer.related_attribute_ids = [link.attribute.id for link in self._links(text, attribute_id)]
+        answer.related_attribute_ids = [
+            link.attribute.id for link in self._links(text, attribute_id)
+        ]
         self._save(reflection)
         return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]
 
@@ -292,10 +296,13 @@ class ReflectionService:
         reflection = self._load(person, reflection_id)
         if reflection.status == Status.COMPLETED:
             raise AlreadyFinished(
-                "That reflection is finished and its priorities confirmed. Start a new one to reflect again."
+                "That reflection is finished and its priorities confirmed. "
+                "Start a new one to reflect again."
             )
         if reflection.status == Status.ABANDONED:
-            raise AlreadyFinished("That reflection was replaced by a newer one, so it can't be changed.")
+            raise AlreadyFinished(
+                "That reflection was replaced by a newer one, so it can't be changed."
+            )
         return reflection
 
     def _load_reviewing(self, person: Person, reflection_id: str) -> Reflection:
@@ -308,8 +315,8 @@ class ReflectionService:
         self._require_known(reflection, attribute_id)
         if reflection.current_attribute_id != attribute_id:
             raise StaleAction(
-                f"That button belongs to an earlier step ({attribute_id}) you have already answered. "
-                "Use Back to change it."
+                f"That button belongs to an earlier step ({attribute_id}) you have already "
+                "answered. Use Back to change it."
             )
 
     def _require_reached(self, reflection: Reflection, attribute_id: str) -> None:
@@ -381,13 +388,18 @@ class ReflectionService:
         domain = self.framework.domain(attribute.domain_id)
         answer = reflection.answers.get(attribute.id)
         question = next(
-            (q for q in self.questions.for_attribute(attribute.id) if answer and q.id == answer.question_id),
+            (
+                q
+                for q in self.questions.for_attribute(attribute.id)
+                if answer and q.id == answer.question_id
+            ),
             self._question(reflection.id, attribute.id),
         )
         return StepView(
             reflection_id=reflection.id,
             attribute=attribute,
             domain_name=domain.name,
+            lead_in=domain.lead_in,
             position=attribute.position,
             domain_size=len(domain.attributes),
             index=reflection.cursor,
@@ -421,7 +433,9 @@ class ReflectionService:
 
     def _link(self, attribute: Attribute) -> RelatedLink:
         message = self.texts["also_sounds_like"].format(
-            attribute_id=attribute.id, short_name=attribute.short_name, statement=attribute.statement
+            attribute_id=attribute.id,
+            short_name=attribute.short_name,
+            statement=attribute.statement,
         )
         return RelatedLink(attribute=attribute, message=message)
 

@@ -88,8 +88,11 @@ def domain_note(
 ) -> str:
     """How the priorities sit across the three domains, with average ratings."""
     names = {d.id: d.name for d in framework.domains}
-    present = [d.id for d in framework.domains if any(
-        framework.attribute(p).domain_id == d.id for p in priority_ids)]
+    present = [
+        d.id
+        for d in framework.domains
+        if any(framework.attribute(p).domain_id == d.id for p in priority_ids)
+    ]
     missing = [names[d] for d in names if d not in present]
     joined = " and ".join(names[d] for d in present)
     if reflection.scope != "all":
@@ -110,7 +113,8 @@ def _domain_averages(reflection: Reflection, framework: Framework) -> str:
     parts = []
     for domain in framework.domains:
         ratings = [
-            a.rating for a in reflection.answers.values()
+            a.rating
+            for a in reflection.answers.values()
             if a.rating is not None and framework.attribute(a.attribute_id).domain_id == domain.id
         ]
         if ratings:
@@ -132,8 +136,11 @@ def propose_summary(
     for attribute_id in ranked[:count]:
         text, quote = rationale(reflection.answers[attribute_id], framework, bank, texts)
         priorities.append(PriorityArea(attribute_id=attribute_id, rationale=text, quote=quote))
-    note = domain_note(reflection, ranked[:count], framework, texts) if ranked else texts[
-        "nothing_to_prioritise"]
+    note = (
+        domain_note(reflection, ranked[:count], framework, texts)
+        if ranked
+        else texts["nothing_to_prioritise"]
+    )
     return Summary(
         priorities=priorities, candidates=ranked[count:], domain_note=note, generated_at=now
     )

@@ -14,6 +14,7 @@ class StepView(BaseModel):
     reflection_id: str
     attribute: Attribute
     domain_name: str
+    lead_in: str  # the framework's own lead-in, e.g. "a successful leader..."
     position: int
     domain_size: int
     index: int  # 0-based position in the whole reflection

@@ -77,20 +77,26 @@ class SqlReflectionRepository:
     def get(self, reflection_id: str) -> Reflection | None:
         """The reflection with this id, or None."""
         with self._transaction() as connection:
-            row = connection.execute(
-                select(reflections).where(reflections.c.id == reflection_id)
-            ).mappings().first()
+            row = (
+                connection.execute(select(reflections).where(reflections.c.id == reflection_id))
+                .mappings()
+                .first()
+            )
             return _load(connection, row) if row else None
 
     def _find(self, person: Person, statuses: tuple[str, ...]) -> list[Reflection]:
         with self._transaction() as connection:
-            rows = connection.execute(
-                select(reflections)
-                .where(reflections.c.workspace_id == person.workspace_id)
-                .where(reflections.c.user_id == person.user_id)
-                .where(reflections.c.status.in_(statuses))
-                .order_by(reflections.c.started_at.desc())
-            ).mappings().all()
+            rows = (
+                connection.execute(
+                    select(reflections)
+                    .where(reflections.c.workspace_id == person.workspace_id)
+                    .where(reflections.c.user_id == person.user_id)
+                    .where(reflections.c.status.in_(statuses))
+                    .order_by(reflections.c.started_at.desc())
+                )
+                .mappings()
+                .all()
+            )
             return [_load(connection, row) for row in rows]
 
     def active_for(self, person: Person) -> Reflection | None:
@@ -166,7 +172,8 @@ def _load(connection: Connection, row: Any) -> Reflection:
     ).mappings()
     loaded = {
         r["attribute_id"]: Answer(
-            **{k: v for k, v in r.items() if k != "reflection_id"} | {"updated_at": _utc(r["updated_at"])}
+            **{k: v for k, v in r.items() if k != "reflection_id"}
+            | {"updated_at": _utc(r["updated_at"])}
         )
         for r in answer_rows
     }
@@ -188,9 +195,11 @@ def _load(connection: Connection, row: Any) -> Reflection:
 
 
 def _load_summary(connection: Connection, reflection_id: str) -> Summary | None:
-    row = connection.execute(
-        select(summaries).where(summaries.c.reflection_id == reflection_id)
-    ).mappings().first()
+    row = (
+        connection.execute(select(summaries).where(summaries.c.reflection_id == reflection_id))
+        .mappings()
+        .first()
+    )
     if row is None:
         return None
     priority_rows = connection.execute(
@@ -201,7 +210,10 @@ def _load_summary(connection: Connection, reflection_id: str) -> Summary | None:
     return Summary(
         priorities=[
             PriorityArea(
-                attribute_id=p["attribute_id"], rationale=p["rationale"], quote=p["quote"], goal=p["goal"]
+                attribute_id=p["attribute_id"],
+                rationale=p["rationale"],
+                quote=p["quote"],
+                goal=p["goal"],
             )
             for p in priority_rows
         ],

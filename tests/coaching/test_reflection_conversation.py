@@ -55,10 +55,15 @@ def test_a_whole_domain_ends_in_three_priorities_that_quote_the_person(coach, nu
     step = coach.start(nurse, "improvement")
     step = coach.rate(nurse, step.reflection_id, "I1", 4)
     step = coach.rate(nurse, step.reflection_id, "I2", 3)
-    coach.write(nurse, step.reflection_id, "I3",
-                "I struggle to map our discharge process. The team likes the idea though.")
-    summary = _rate_all(coach, nurse, coach.rate(nurse, step.reflection_id, "I3", 2),
-                        [5, 4, 4, 1, 3, 2, 4])
+    coach.write(
+        nurse,
+        step.reflection_id,
+        "I3",
+        "I struggle to map our discharge process. The team likes the idea though.",
+    )
+    summary = _rate_all(
+        coach, nurse, coach.rate(nurse, step.reflection_id, "I3", 2), [5, 4, 4, 1, 3, 2, 4]
+    )
     assert isinstance(summary, SummaryView) and not summary.confirmed
     assert [p.attribute.id for p in summary.priorities] == ["I7", "I3", "I9"]
     mapping = summary.priorities[1]
@@ -70,8 +75,12 @@ def test_a_whole_domain_ends_in_three_priorities_that_quote_the_person(coach, nu
 def test_what_a_person_writes_breaks_a_tie_between_equal_ratings(coach, nurse) -> None:
     step = coach.start(nurse, "leadership")
     step = coach.rate(nurse, step.reflection_id, "L1", 2)
-    coach.write(nurse, step.reflection_id, "L2",
-                "I find it really hard to influence consultants and I avoid the conversation.")
+    coach.write(
+        nurse,
+        step.reflection_id,
+        "L2",
+        "I find it really hard to influence consultants and I avoid the conversation.",
+    )
     summary = _rate_all(coach, nurse, step, [2, 3, 3, 3, 3, 3, 3, 3])
     assert [p.attribute.id for p in summary.priorities][:2] == ["L2", "L1"]
 
@@ -79,7 +88,9 @@ def test_what_a_person_writes_breaks_a_tie_between_equal_ratings(coach, nurse) -
 def test_free_text_that_touches_another_attribute_is_linked(coach, nurse) -> None:
     step = coach.start(nurse, "improvement")
     links = coach.write(
-        nurse, step.reflection_id, "I1",
+        nurse,
+        step.reflection_id,
+        "I1",
         "We changed the process but I have no measurement to demonstrate impact or variation",
     )
     assert [link.attribute.id for link in links] == ["I7"]
@@ -225,7 +236,13 @@ def test_a_finished_reflection_refuses_new_answers(coach, nurse) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "🙂🏥✨", "نحن نعمل معاً על שיפור", "<!channel> <@U123> <https://x.test|x> *b*", "z" * 40_000],
+    [
+        "",
+        "🙂🏥✨",
+        "نحن نعمل معاً על שיפור",
+        "<!channel> <@U123> <https://x.test|x> *b*",
+        "z" * 40_000,
+    ],
 )
 def test_answers_are_kept_exactly_as_written(coach, nurse, repository, text) -> None:
     step = coach.start(nurse, "improvement")

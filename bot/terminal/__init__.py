@@ -1,0 +1,1 @@
+"""The terminal chat: the coach on the embedded defaults, no Slack needed."""

@@ -1,0 +1,125 @@
+"""Pure rich renderables for the terminal chat."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from bot.coaching.views import Introduction, StepView, SummaryView
+
+COMMANDS_HELP = (
+    "Type your thoughts and press Enter (optional), then a rating from 1 to 5.\n"
+    "Commands: [bold]s[/] skip · [bold]b[/] back · [bold]p[/] pause · [bold]?[/] help"
+)
+
+
+def render_introduction(intro: Introduction) -> RenderableType:
+    """The welcome panel: the framework, the time it takes and privacy."""
+    domains = " · ".join(f"{name} ({count})" for _, name, count in intro.domains)
+    body = Group(
+        Text(intro.coach_intro),
+        Text(""),
+        Text(intro.what_is_it, style="dim"),
+        Text(f"\nThe three domains: {domains}.", style="bold"),
+        Text(intro.intersection),
+        Text(""),
+        Text(intro.time_estimate),
+        Text(intro.privacy, style="italic"),
+    )
+    return Panel(body, title=f"[bold]{escape(intro.framework_name)}[/]", border_style="cyan")
+
+
+def render_menu(intro: Introduction) -> RenderableType:
+    """The choices at the start."""
+    lines = []
+    if intro.resume:
+        lines.append(f"[bold cyan]r[/]  Resume: {escape(intro.resume.message)}")
+    lines += [
+        "[bold cyan]a[/]  All three domains",
+        "[bold cyan]l[/]  Leadership",
+        "[bold cyan]i[/]  Improvement",
+        "[bold cyan]c[/]  Care delivery systems",
+    ]
+    if intro.has_summary:
+        lines.append("[bold cyan]v[/]  View my last priority areas")
+    lines.append("[bold cyan]q[/]  Quit")
+    return Panel("\n".join(lines), title="What would you like to do?", border_style="cyan")
+
+
+def render_step(step: StepView, labels: dict[int, str]) -> RenderableType:
+    """One attribute: position, statement, context, question, scale and any earlier answer."""
+    parts: list[RenderableType] = [
+        Text(f"{step.domain_name}: {step.lead_in}", style="dim"),
+        Text(step.attribute.statement, style="bold"),
+    ]
+    if step.context:
+        parts += [Text(""), Text(step.context, style="dim italic")]
+    parts += [Text(""), Text(step.question.text, style="green")]
+    scale = "  ".join(
+        f"[bold]{level.value}[/] {escape(level.label)}" for level in step.rating_scale
+    )
+    parts += [Text(""), Text.from_markup(f"{escape(step.rating_question)}  {scale}")]
+    if step.answer and (step.answer.rating or step.answer.text):
+        parts.append(Text(_earlier(step, labels), style="yellow"))
+    title = f"[bold]{escape(step.heading)}[/]"
+    if step.total != step.domain_size:
+        title += f"  ·  {step.index + 1} of {step.total} overall"
+    return Panel(Group(*parts), title=title, title_align="left", border_style="blue")
+
+
+def _earlier(step: StepView, labels: dict[int, str]) -> str:
+    answer = step.answer
+    assert answer is not None
+    said = []
+    if answer.rating:
+        said.append(f"rated {answer.rating} ({labels[answer.rating]})")
+    if answer.text:
+        preview = answer.text if len(answer.text) <= 120 else answer.text[:117] + "..."
+        said.append(f'wrote "{preview}"')
+    return "Earlier you " + " and ".join(said) + ". Enter keeps it."
+
+
+def render_summary(summary: SummaryView) -> RenderableType:
+    """The priority areas with rationales, goals and the note across domains."""
+    table = Table(show_lines=True, expand=True, border_style="magenta")
+    table.add_column("#", justify="right", width=2)
+    table.add_column("Priority area", ratio=2)
+    table.add_column("Why", ratio=3)
+    table.add_column("Goal", ratio=2)
+    for priority in summary.priorities:
+        attribute = priority.attribute
+        table.add_row(
+            str(priority.rank),
+            Text(f"{attribute.id} {attribute.short_name}\n", style="bold")
+            + Text(priority.domain_name, style="dim"),
+            Text(priority.rationale),
+            Text(priority.goal or "(none yet)", style="" if priority.goal else "dim"),
+        )
+    status = "confirmed" if summary.confirmed else "proposed: confirm, swap or drop"
+    note = Text(summary.domain_note, style="italic")
+    return Panel(
+        Group(table, Text(""), note),
+        title=f"Your priority areas ({status})",
+        border_style="magenta",
+    )
+
+
+def render_summary_menu(summary: SummaryView) -> RenderableType:
+    """How to edit the priority areas."""
+    candidates = ", ".join(f"{a.id} {a.short_name}" for a in summary.candidates[:5]) or "none"
+    lines = ["[bold cyan]g N[/]        add or change the goal of priority N"]
+    if not summary.confirmed:
+        lines = [
+            "[bold cyan]c[/]          confirm these priorities",
+            *lines,
+            "[bold cyan]s N ID[/]     swap priority N for attribute ID (next in line: "
+            f"{escape(candidates)})",
+            "[bold cyan]d N[/]        drop priority N",
+            "[bold cyan]+ ID[/]       add attribute ID as a priority",
+            "[bold cyan]b[/]          go back to the last step",
+        ]
+    lines.append("[bold cyan]q[/]          done for now")
+    return Panel("\n".join(lines), border_style="magenta")
