@@ -33,6 +33,19 @@ class Settings(BaseSettings):
     embedding_model_dir: Path | None = None
     log_level: str = "INFO"
 
+    # The optional LLM coach (issue: LLM through LangChain). Unset model: the offline coach.
+    llm_model: str | None = None  # "provider:model", for LangChain's init_chat_model
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout_s: float = Field(default=20.0, gt=0, le=300)
+    llm_daily_calls_per_person: int = Field(default=200, ge=0)
+
+    # Follow-up nudges.
+    default_timezone: str = "Europe/London"
+    nudge_reminder_after_days: int = Field(default=3, ge=0, le=14)  # 0: no reminder
+    dispatcher_interval_s: float = Field(default=60.0, gt=0)
+    re_reflection_weeks: int = Field(default=12, ge=1, le=104)
+
     # Slack: the standard names Slack's own tooling uses, so no LIF_ prefix.
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "LIF_SLACK_BOT_TOKEN")
@@ -64,6 +77,24 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL of a Chroma server")
+        return value
+
+    @field_validator("llm_model")
+    @classmethod
+    def _provider_model(cls, value: str | None) -> str | None:
+        if value and (":" not in value or not all(value.split(":", 1))):
+            raise ValueError("must be provider:model, for example openai:gpt-4o-mini")
+        return value or None
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError("must be an IANA time zone such as Europe/London") from error
         return value
 
     @field_validator("log_level")
