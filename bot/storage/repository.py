@@ -24,11 +24,13 @@ from bot.storage.tables import answers, priorities, reflections, summaries
 _OPEN = (Status.IN_PROGRESS.value, Status.REVIEWING.value)
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def _utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything here is UTC."""
-    if value is None:
-        return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
 
 
 class SqlReflectionRepository:
@@ -189,7 +191,7 @@ def _load(connection: Connection, row: Any) -> Reflection:
         summary=_load_summary(connection, reflection_id),
         started_at=_utc(row["started_at"]),
         updated_at=_utc(row["updated_at"]),
-        completed_at=_utc(row["completed_at"]),
+        completed_at=_utc_or_none(row["completed_at"]),
         version=row["version"],
     )
 
@@ -220,5 +222,5 @@ def _load_summary(connection: Connection, reflection_id: str) -> Summary | None:
         candidates=list(row["candidates"]),
         domain_note=row["domain_note"],
         generated_at=_utc(row["generated_at"]),
-        confirmed_at=_utc(row["confirmed_at"]),
+        confirmed_at=_utc_or_none(row["confirmed_at"]),
     )
