@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from bot.settings import Settings, SettingsError, load_settings
 
-logger = logging.getLogger("bot")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,11 +59,9 @@ def _known_failure(error: Exception) -> str | None:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("chromadb", "httpx", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.observability import configure_logging
+
+    configure_logging(settings.log_level, json_logs=settings.log_format == "json")
 
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:

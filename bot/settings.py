@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     prompts_dir: Path = DEFAULT_PROMPTS_DIR
     embedding_model_dir: Path | None = None
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for containers
 
     # The optional LLM coach (issue: LLM through LangChain). Unset model: the offline coach.
     llm_model: str | None = None  # "provider:model", for LangChain's init_chat_model
