@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from bot.settings import Settings, SettingsError, load_settings
 
 
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lif-coach",
