@@ -1,0 +1,77 @@
+"""Builds the Bolt app: its Web API client, the checks every request passes, and listeners."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+
+from bot.container import Coach
+from bot.settings import Settings, SettingsError
+from bot.slack import actions, commands, events, views
+from bot.slack.idempotency import DeliveryLog, SkipRepeatedDeliveries
+from bot.slack.security import SignatureCheck
+
+logger = logging.getLogger(__name__)
+
+WEB_API_TIMEOUT_SECONDS = 10
+# Listeners wait on the database and the Web API (retries sleep), so more than Bolt's 5; kept
+# within the database pool (5 + 10 overflow) so threads don't queue for connections.
+LISTENER_THREADS = 12
+
+
+def make_web_client(settings: Settings) -> WebClient:
+    """A WebClient for SLACK_API_URL that waits out rate limits and retries server errors.
+
+    The retries sleep, so this client is only ever used after the request was acknowledged.
+    """
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    return WebClient(
+        token=token,
+        base_url=settings.slack_api_url.rstrip("/") + "/",
+        timeout=WEB_API_TIMEOUT_SECONDS,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def make_slack_app(
+    coach: Coach,
+    *,
+    client: WebClient | None = None,
+    deliveries: DeliveryLog | None = None,
+    verify_token: bool = False,
+) -> App:
+    """The Bolt app with every listener; with verify_token, auth.test is called right away."""
+    settings = coach.settings
+    secret = settings.slack_signing_secret
+    client = client or make_web_client(settings)
+    if not client.token:
+        raise SettingsError("SLACK_BOT_TOKEN is not set: the Slack bot needs it to run")
+    app = App(
+        name="lif-coach",
+        client=client,
+        signing_secret="",  # not read from the environment: SignatureCheck does the checking
+        request_verification_enabled=False,
+        before_authorize=SignatureCheck(secret.get_secret_value() if secret else None),
+        token_verification_enabled=verify_token,
+        process_before_response=False,  # ack first; listeners run on this thread pool
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="lif-slack"),
+    )
+    app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))
+    for surface in (commands, actions, events, views):
+        surface.register(app, coach.service)
+    return app
+
+
+def _delivery_log(coach: Coach) -> DeliveryLog:
+    from bot.storage.deliveries import SqlDeliveryLog
+
+    return SqlDeliveryLog(coach.engine)

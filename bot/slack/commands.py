@@ -1,0 +1,92 @@
+"""/lif-reflect: acknowledged at once in the channel, then the reflection goes on in a DM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.coaching.engine import ReflectionService
+from bot.slack import flows
+from bot.slack.blocks import build_help_text, wording
+from bot.slack.conversation import Conversation, replying_on_failure
+from bot.slack.payloads import person_of
+
+_SCOPES = {
+    "all": "all",
+    "leadership": "leadership",
+    "improvement": "improvement",
+    "care": "care_delivery",
+    "care_delivery": "care_delivery",
+    "care_delivery_systems": "care_delivery",
+}
+_FLOWS: dict[str, Callable[[ReflectionService, Conversation, str], None]] = {
+    "intro": flows.show_intro,
+    "start": flows.start,
+    "resume": flows.resume,
+    "summary": flows.show_summary,
+}
+
+
+@dataclass(frozen=True)
+class CommandRequest:
+    """What the person asked for: intro, help, start (with a scope), resume or summary."""
+
+    kind: str
+    argument: str = ""
+
+
+def parse_command(text: str) -> CommandRequest:
+    """The request in the command's text; anything unknown asks for help, not an error."""
+    words = text.strip().lower().replace("-", " ").split()
+    if not words:
+        return CommandRequest("intro")
+    if words in (["resume"], ["summary"], ["help"]):
+        return CommandRequest(words[0])
+    scope = _SCOPES.get("_".join(words))
+    return CommandRequest("start", scope) if scope else CommandRequest("help")
+
+
+class CommandHandlers:
+    """The slash command."""
+
+    def __init__(self, service: ReflectionService) -> None:
+        self.service = service
+
+    def handle_lif_reflect(
+        self,
+        ack: Ack,
+        command: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        respond: Respond,
+    ) -> None:
+        """Ack with a short ephemeral note, then do the work in the person's DM."""
+        request = parse_command(command.get("text") or "")
+        ack(text=self.acknowledgement(request))
+        if request.kind == "help":
+            return
+        conversation = Conversation(
+            client, person_of(context), fallback=lambda text: respond(text=text)
+        )
+        with replying_on_failure(conversation):
+            _FLOWS[request.kind](self.service, conversation, request.argument)
+
+    def acknowledgement(self, request: CommandRequest) -> str:
+        """The ephemeral reply in the channel where the command was typed."""
+        if request.kind == "start":
+            return wording.ACK_START.format(scope=self.service.scope_name(request.argument))
+        notes = {
+            "intro": wording.ACK_INTRO,
+            "resume": wording.ACK_RESUME,
+            "summary": wording.ACK_SUMMARY,
+        }
+        return notes.get(request.kind) or build_help_text()
+
+
+def register(app: App, service: ReflectionService) -> None:
+    """Listen for /lif-reflect."""
+    app.command(wording.COMMAND)(CommandHandlers(service).handle_lif_reflect)

@@ -1,0 +1,104 @@
+"""One person's direct message with the bot, and the boundary where failures become replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.coaching.errors import CoachingError, StorageUnavailable
+from bot.coaching.models import Person
+from bot.slack.blocks import wording
+from bot.slack.blocks.text import MESSAGE_TEXT, Message, mrkdwn
+
+logger = logging.getLogger(__name__)
+
+
+class Conversation:
+    """The Slack calls a handler makes for one person; the DM is opened only when needed."""
+
+    def __init__(
+        self,
+        client: WebClient,
+        person: Person,
+        *,
+        channel: str | None = None,
+        fallback: Callable[[str], Any] | None = None,
+    ) -> None:
+        self.client = client
+        self.person = person
+        self._channel = channel
+        self._fallback = fallback  # e.g. a slash command's response_url, if the DM fails
+
+    @property
+    def channel(self) -> str:
+        """The direct message channel with the person (conversations.open on first use)."""
+        if self._channel is None:
+            response = self.client.conversations_open(users=[self.person.user_id])
+            self._channel = response["channel"]["id"]
+        return self._channel
+
+    def post(self, message: Message) -> str:
+        """Post a new message in the DM; returns its ts."""
+        response = self.client.chat_postMessage(channel=self.channel, **message.as_kwargs())
+        return str(response["ts"])
+
+    def replace(self, message_ts: str | None, message: Message) -> None:
+        """Update a message in place; cosmetic, so a failure is logged and not passed on."""
+        if message_ts is None:
+            return
+        try:
+            self.client.chat_update(channel=self.channel, ts=message_ts, **message.as_kwargs())
+        except SlackApiError:
+            logger.exception("chat.update failed; the person's answer is saved regardless")
+
+    def explain(self, text: str) -> None:
+        """A short note only the person sees; falls back to the command's response_url."""
+        safe = mrkdwn(text, MESSAGE_TEXT)
+        try:
+            self.client.chat_postEphemeral(
+                channel=self.channel, user=self.person.user_id, text=safe
+            )
+        except SlackApiError:
+            if self._fallback is None:
+                raise
+            logger.exception("chat.postEphemeral failed; replying through response_url")
+            self._fallback(safe)
+
+    def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal (within 3 seconds of the click that gave the trigger_id)."""
+        self.client.views_open(trigger_id=trigger_id, view=view)
+
+    def publish_home(self, view: dict[str, Any]) -> None:
+        """Replace the person's App Home tab."""
+        self.client.views_publish(user_id=self.person.user_id, view=view)
+
+
+@contextmanager
+def replying_on_failure(conversation: Conversation) -> Iterator[None]:
+    """Turn a failure into a reply the person can act on; nothing is raised past here."""
+    try:
+        yield
+    except StorageUnavailable as error:
+        # The cause's text can hold SQL parameters, that is, reflection text: log its type only.
+        logger.warning("database unavailable (%s)", type(error.__cause__ or error).__name__)
+        _try_explain(conversation, wording.STORAGE_DOWN.format(message=error.message))
+    except CoachingError as error:
+        _try_explain(conversation, error.message)
+    except SlackApiError as error:
+        logger.exception("Slack Web API call failed: %s", error.response.get("error"))
+        _try_explain(conversation, wording.POST_FAILED)
+    except Exception:
+        logger.exception("unexpected failure handling a Slack request")
+        _try_explain(conversation, wording.UNEXPECTED)
+
+
+def _try_explain(conversation: Conversation, text: str) -> None:
+    try:
+        conversation.explain(text)
+    except Exception:  # Slack itself is failing: the log is all that is left
+        logger.exception("could not tell the person what went wrong")

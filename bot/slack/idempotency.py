@@ -1,0 +1,61 @@
+"""Each Slack delivery handled once: retries and repeated payloads are acknowledged and skipped."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryLog(Protocol):
+    """A durable record of the deliveries already handled."""
+
+    def first_time(self, key: str) -> bool:
+        """Record the key; True if it is new, False if it was recorded before."""
+        ...
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What identifies one delivery: the event id, or the trigger of a command or click."""
+    if body.get("type") == "event_callback":
+        return f"event:{body['event_id']}" if body.get("event_id") else None
+    trigger = body.get("trigger_id")
+    if not trigger:
+        return None
+    if body.get("command"):
+        return f"command:{trigger}"
+    kind = body.get("type")
+    if kind in ("block_actions", "view_submission"):
+        action_ts = (body.get("actions") or [{}])[0].get("action_ts", "")
+        return f"{kind}:{trigger}:{action_ts}"[:255]
+    return None
+
+
+class SkipRepeatedDeliveries(Middleware):
+    """Acknowledges a delivery seen before without running any listener for it again."""
+
+    def __init__(self, log: DeliveryLog) -> None:
+        self.log = log
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        """Continue the first time a key is seen; answer 200 with nothing done afterwards."""
+        key = delivery_key(req.body)
+        if key is None:
+            return next()
+        try:
+            first = self.log.first_time(key)
+        except Exception:  # better to risk a repeat than to drop a person's answer
+            logger.warning("delivery log unavailable; handling %s without the check", key)
+            return next()
+        if first:
+            return next()
+        retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
+        logger.info("Skipped a repeated Slack delivery %s (retry %s)", key, retry)
+        return BoltResponse(status=200, body="")

@@ -1,0 +1,97 @@
+"""Action ids, callback ids and the compact values buttons carry back to the bot."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from bot.coaching.errors import StaleAction
+
+PREFIX = "lif."
+RATE = re.compile(r"^lif\.rate\.[1-5]$")
+SKIP = "lif.skip"
+BACK = "lif.back"
+PAUSE = "lif.pause"
+WRITE = "lif.write"
+RESUME = "lif.resume"
+SUMMARY = "lif.summary"
+START = re.compile(r"^lif\.start\.[a-z_]+$")
+CONFIRM = "lif.confirm"
+GOAL = re.compile(r"^lif\.goal\.[A-Za-z0-9]+$")
+DROP = re.compile(r"^lif\.drop\.[A-Za-z0-9]+$")
+SWAP = re.compile(r"^lif\.swap\.[A-Za-z0-9]+$")
+ADD = "lif.add"
+FROM_SUMMARY = "-"  # the attribute part of Back's value on the summary, which has none
+
+GOAL_MODAL = "lif.goal_modal"
+WRITE_MODAL = "lif.write_modal"
+GOAL_BLOCK, GOAL_INPUT = "goal", "goal_text"
+WRITE_BLOCK, WRITE_INPUT = "reflection", "reflection_text"
+
+_SEPARATOR = "|"
+
+
+def _old_button() -> StaleAction:
+    return StaleAction(
+        "That button is from an older message I can no longer act on. "
+        "Type /lif-reflect resume to carry on from where you are."
+    )
+
+
+def rate(rating: int) -> str:
+    """The action id of one rating button (unique within its block, as Slack requires)."""
+    return f"{PREFIX}rate.{rating}"
+
+
+def start(scope: str) -> str:
+    """The action id of a start button for a scope."""
+    return f"{PREFIX}start.{scope}"
+
+
+def per_attribute(kind: str, attribute_id: str) -> str:
+    """The action id of a goal, drop or swap control for one priority area."""
+    return f"{PREFIX}{kind}.{attribute_id}"
+
+
+def pack(*parts: str) -> str:
+    """A button value from ids (which never contain the separator)."""
+    return _SEPARATOR.join(parts)
+
+
+def unpack(value: str | None, count: int) -> list[str]:
+    """The ids a value carries; StaleAction when it isn't one of ours (an older format)."""
+    parts = (value or "").split(_SEPARATOR)
+    if len(parts) != count or not all(parts):
+        raise _old_button()
+    return parts
+
+
+@dataclass(frozen=True)
+class ModalContext:
+    """What a modal remembers: the reflection, the attribute, and the message it came from."""
+
+    reflection_id: str
+    attribute_id: str
+    channel: str | None = None
+    message_ts: str | None = None
+
+    def dumps(self) -> str:
+        """As private_metadata (well under Slack's 3,000 characters)."""
+        return json.dumps(
+            {
+                "r": self.reflection_id,
+                "a": self.attribute_id,
+                "c": self.channel,
+                "t": self.message_ts,
+            }
+        )
+
+    @classmethod
+    def loads(cls, metadata: str | None) -> ModalContext:
+        """From private_metadata; StaleAction when it isn't one of ours."""
+        try:
+            data = json.loads(metadata or "")
+            return cls(data["r"], data["a"], data.get("c"), data.get("t"))
+        except (ValueError, KeyError, TypeError) as error:
+            raise _old_button() from error

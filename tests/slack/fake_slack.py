@@ -1,0 +1,286 @@
+"""A local stand-in for Slack's Web API: a real HTTP server that records every call.
+
+It keeps the messages the bot posts (applying chat.update), the modals it opens and the Home
+views it publishes, checks every payload against Block Kit's limits, and can answer the next
+N calls of a method with 429 (Retry-After) or 500.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlparse
+
+from tests.slack.limits import message_problems, view_problems
+
+TOKEN = "xoxb-test-token"
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+T = TypeVar("T")
+
+
+@dataclass
+class Call:
+    """One request the bot made: Web API method (or 'response_url') and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: int | None
+
+
+class FakeSlack:
+    """Start with start(), point WebClient(base_url=...) at .url, stop with stop()."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.problems: list[str] = []
+        self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
+        self.views: dict[str, dict[str, Any]] = {}  # view id -> modal
+        self.homes: dict[str, dict[str, Any]] = {}  # user id -> Home view
+        self._failures: dict[str, list[_Failure]] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- running ---------------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                fake._serve(self)
+
+            def do_GET(self) -> None:  # noqa: N802
+                fake._serve(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def root(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        """The base URL of the Web API, like https://slack.com/api/."""
+        return f"{self.root}/api/"
+
+    # -- arranging -------------------------------------------------------------------------
+
+    def fail_next(
+        self, method: str, *, times: int = 1, status: int = 500, retry_after: int | None = None
+    ) -> None:
+        """Answer the next `times` calls of `method` with `status` (429 gets Retry-After)."""
+        with self._lock:
+            self._failures.setdefault(method, []).extend(
+                _Failure(status, retry_after) for _ in range(times)
+            )
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """The channel's messages as they are now (updates applied), oldest first."""
+        with self._lock:
+            found = [dict(m) for m in self.messages.values() if m["channel"] == channel]
+        return sorted(found, key=lambda m: float(m["ts"]))
+
+    def wait_for(
+        self, check: Callable[[], T | None], *, timeout: float = 10.0, what: str = ""
+    ) -> T:
+        """Poll until check() returns something truthy; fail with `what` at the deadline."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = check()
+            if result:
+                return result
+            time.sleep(0.01)
+        raise AssertionError(f"timed out waiting for {what or check}; calls: {self.summary()}")
+
+    def wait_for_calls(self, method: str, count: int, *, timeout: float = 10.0) -> list[Call]:
+        """Wait until `method` has been called at least `count` times."""
+        return self.wait_for(
+            lambda: (calls := self.calls_to(method)) and len(calls) >= count and calls,
+            timeout=timeout,
+            what=f"{count} calls of {method}",
+        )
+
+    def last_modal(self) -> dict[str, Any] | None:
+        """The modal opened most recently (with the id Slack gave it), or None."""
+        with self._lock:
+            return list(self.views.values())[-1] if self.views else None
+
+    def summary(self) -> list[str]:
+        with self._lock:
+            return [f"{c.method}:{c.status}" for c in self.calls]
+
+    # -- serving ---------------------------------------------------------------------------
+
+    def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        path = urlparse(request.path)
+        params = _params(request, path.query)
+        if path.path.startswith("/response/"):
+            method, authorized = "response_url", True
+            params["path"] = path.path
+        else:
+            method = path.path.removeprefix("/api/")
+            authorized = request.headers.get("Authorization") == f"Bearer {TOKEN}"
+        status, body, headers = self._answer(method, params, authorized)
+        payload = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(payload)
+
+    def _answer(
+        self, method: str, params: dict[str, Any], authorized: bool
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        with self._lock:
+            queue = self._failures.get(method)
+            if queue:
+                failure = queue.pop(0)
+                headers = (
+                    {"Retry-After": str(failure.retry_after)}
+                    if failure.retry_after is not None
+                    else {}
+                )
+                error = "ratelimited" if failure.status == 429 else "internal_error"
+                self.calls.append(Call(method, params, failure.status))
+                return failure.status, {"ok": False, "error": error}, headers
+            if not authorized:
+                body = {"ok": False, "error": "not_authed"}
+            else:
+                body = self._respond(method, params)
+            self.calls.append(Call(method, params, 200, body))
+            return 200, body, {}
+
+    def _respond(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        problems = self._check(method, params)
+        if problems:
+            self.problems += [f"{method}: {p}" for p in problems]
+            return {"ok": False, "error": "invalid_blocks", "problems": problems}
+        return handler(params)
+
+    def _check(self, method: str, params: dict[str, Any]) -> list[str]:
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
+            return message_problems(params.get("text"), params.get("blocks"))
+        if method in ("views.open", "views.publish"):
+            return view_problems(params["view"])
+        return []
+
+    def _next_ts(self) -> str:
+        return f"{1_700_000_000 + next(self._ids)}.000100"
+
+    # -- the methods -------------------------------------------------------------------------
+
+    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://trust.slack.com/",
+            "team": "Trust",
+            "user": "lif-coach",
+            "team_id": "T-TRUST",
+            "user_id": BOT_USER,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": f"D{params['users']}"}}
+
+    def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        ts = self._next_ts()
+        message = {
+            "channel": params["channel"],
+            "ts": ts,
+            "text": params.get("text"),
+            "blocks": params.get("blocks") or [],
+            "user": BOT_USER,
+        }
+        self.messages[ts] = message
+        return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self.messages.get(params["ts"])
+        if message is None or message["channel"] != params["channel"]:
+            return {"ok": False, "error": "message_not_found"}
+        message.update(text=params.get("text"), blocks=params.get("blocks") or [])
+        return {"ok": True, "channel": params["channel"], "ts": params["ts"]}
+
+    def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        channel = params["channel"]
+        if channel.startswith("D") and channel != f"D{params['user']}":
+            return {"ok": False, "error": "user_not_in_channel"}  # someone else's DM
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _response_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True}
+
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        view = dict(params["view"], id=f"V{next(self._ids)}")
+        self.views[view["id"]] = view
+        return {"ok": True, "view": view}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        self.homes[params["user_id"]] = params["view"]
+        return {"ok": True, "view": params["view"]}
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "user": {
+                "id": params["user"],
+                "tz": "Europe/London",
+                "tz_label": "GMT",
+                "tz_offset": 0,
+            },
+        }
+
+
+def _params(request: BaseHTTPRequestHandler, query: str) -> dict[str, Any]:
+    length = int(request.headers.get("Content-Length") or 0)
+    raw = request.rfile.read(length).decode() if length else ""
+    if "json" in (request.headers.get("Content-Type") or ""):
+        params = json.loads(raw or "{}")
+    else:
+        params = dict(parse_qsl(raw)) | dict(parse_qsl(query))
+    for key in ("blocks", "view"):  # form-encoded calls send these as JSON strings
+        if isinstance(params.get(key), str):
+            params[key] = json.loads(params[key])
+    return params

@@ -1,0 +1,75 @@
+"""/lif-reflect: acknowledged at once; the reflection itself happens in a DM."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import load_framework
+from bot.slack.commands import CommandRequest, parse_command
+from tests.slack.driver import SlackUser, action_ids, header
+from tests.slack.fake_slack import FakeSlack
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", CommandRequest("intro")),
+        ("  ", CommandRequest("intro")),
+        ("help", CommandRequest("help")),
+        ("Leadership", CommandRequest("start", "leadership")),
+        ("improvement", CommandRequest("start", "improvement")),
+        ("care", CommandRequest("start", "care_delivery")),
+        ("care delivery", CommandRequest("start", "care_delivery")),
+        ("care-delivery systems", CommandRequest("start", "care_delivery")),
+        ("all", CommandRequest("start", "all")),
+        ("resume", CommandRequest("resume")),
+        ("SUMMARY", CommandRequest("summary")),
+        ("resume now please", CommandRequest("help")),
+        ("banana", CommandRequest("help")),
+        ("<!channel>", CommandRequest("help")),
+    ],
+)
+def test_the_command_text_is_read_and_anything_unknown_asks_for_help(
+    text: str, expected: CommandRequest
+) -> None:
+    assert parse_command(text) == expected
+
+
+def test_the_bare_command_acks_in_the_channel_and_opens_a_dm_with_the_introduction(
+    user: SlackUser, slack: FakeSlack
+) -> None:
+    ack = user.command("")
+    assert ack.status == 200 and "I've sent you a direct message" in ack.body
+
+    intro = user.next_message()
+    assert slack.calls_to("conversations.open")[0].params["users"] == user.user_id
+    assert header(intro) == load_framework().name
+    assert "lif.start.all" in action_ids(intro) and "lif.start.leadership" in action_ids(intro)
+
+
+@pytest.mark.parametrize("text", ["help", "what is this?"])
+def test_help_and_unknown_text_get_the_help_and_nothing_else(
+    user: SlackUser, slack: FakeSlack, text: str
+) -> None:
+    ack = user.command(text)
+    assert ack.status == 200 and "/lif-reflect resume" in ack.body
+    assert [c.method for c in slack.calls if c.method != "auth.test"] == []
+
+
+def test_care_starts_care_delivery_systems_in_the_dm(user: SlackUser) -> None:
+    assert "Starting Care delivery systems" in user.command("care").body
+    assert header(user.next_message()) == "Care delivery systems 1 of 10"
+
+
+def test_resume_and_summary_with_nothing_to_show_say_so_privately(user: SlackUser) -> None:
+    user.command("resume")
+    assert "no unfinished reflection" in user.next_ephemeral(1)
+    user.command("summary")
+    assert "no priority areas yet" in user.next_ephemeral(2)
+
+
+def test_the_introduction_buttons_start_a_domain(user: SlackUser) -> None:
+    user.command("")
+    intro = user.next_message()
+    user.click(intro, "lif.start.improvement")
+    assert header(user.next_message()) == "Improvement 1 of 10"
