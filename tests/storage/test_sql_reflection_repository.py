@@ -149,3 +149,13 @@ def test_an_unmigrated_database_is_not_ready(database_url: str) -> None:
         check_ready(engine)
     upgrade(engine)
     check_ready(engine)
+
+
+def test_database_errors_never_carry_what_a_person_wrote(engine: Engine) -> None:
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import DBAPIError
+
+    secret = "my private reflection about the ward manager"
+    with pytest.raises(DBAPIError) as raised, engine.begin() as connection:
+        connection.execute(sql("INSERT INTO no_such_table VALUES (:x)"), {"x": secret})
+    assert secret not in str(raised.value)
