@@ -7,6 +7,8 @@ import getpass
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -27,7 +29,25 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="database migrations")
     db.add_argument("action", choices=["upgrade", "current"])
     commands.add_parser("serve", help="run the Slack bot (Socket Mode or HTTP)")
+    nudges = commands.add_parser("nudges", help="follow-up check-ins")
+    nudges.add_argument("action", choices=["send-due"], help="send the check-ins that are due")
+    nudges.add_argument("--now", type=_instant, default=None, help="ISO-8601 time (default: now)")
+    nudges.add_argument(
+        "--console", action="store_true", help="print the messages here instead of Slack DMs"
+    )
+    progress = commands.add_parser("progress", help="your priorities, goals and check-ins")
+    progress.add_argument("--user", default=None, help="whose progress (default: login name)")
+    progress.add_argument("--chart", default=None, metavar="FILE", help="write a PNG chart")
     return parser
+
+
+def _instant(text: str) -> datetime:
+    """An ISO-8601 time; without an offset it is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {text!r}") from error
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,10 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _known_failure(error: Exception) -> str | None:
     from bot.content import ContentError
+    from bot.llm.factory import ModelSetupError
     from bot.retrieval.embeddings import EmbeddingModelMissing
     from bot.storage.database import DatabaseError
 
-    if isinstance(error, SettingsError | DatabaseError | ContentError | EmbeddingModelMissing):
+    known = SettingsError | DatabaseError | ContentError | EmbeddingModelMissing | ModelSetupError
+    if isinstance(error, known):
         return str(error)
     return None
 
@@ -74,7 +96,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
     with console.status("Getting the framework knowledge ready..."):
         coach = build_coach(settings)
     person = Person(workspace_id="terminal", user_id=args.user or getpass.getuser())
-    TerminalChat(coach.service, person, console, read=console.input).run()
+    TerminalChat(coach.service, person, console, read=console.input, followup=coach.followup).run()
     return 0
 
 
@@ -123,12 +145,66 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _nudges(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.container import build_coach, build_dispatcher, make_nudge_sender
+    from bot.nudges.console import ConsoleNudgeSender
+
+    sender = ConsoleNudgeSender() if args.console else make_nudge_sender(settings)
+    coach = build_coach(settings, retriever=_no_retrieval())
+    sent = build_dispatcher(coach, sender).send_due(args.now)
+    print(f"Sent {sent} check-in message{'s' if sent != 1 else ''}.")
+    return 0
+
+
+class _NoRetrieval:
+    """Sending check-ins and showing progress need no search: no embedding model is loaded."""
+
+    def search(self, query: str, *, k: int = 3) -> list[Any]:
+        """Nothing found."""
+        return []
+
+    def context_for(self, attribute: Any) -> Any:
+        """No context."""
+        return None
+
+
+def _no_retrieval() -> Any:
+    return _NoRetrieval()
+
+
+def _progress(settings: Settings, args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from bot.charts import render_ratings_chart, snapshots_from
+    from bot.coaching.models import Person
+    from bot.container import build_coach
+    from bot.terminal.progress import render_progress
+
+    coach = build_coach(settings, retriever=_no_retrieval())
+    assert coach.followup is not None
+    person = Person(workspace_id="terminal", user_id=args.user or getpass.getuser())
+    Console().print(render_progress(coach.followup.progress(person)))
+    if args.chart:
+        reflections = coach.followup.completed_reflections(person)
+        if not reflections:
+            print("lif-coach: no confirmed reflection yet, so no chart", file=sys.stderr)
+            return 2
+        labels = {level.value: level.label for level in coach.service.questions.rating_scale}
+        chart = render_ratings_chart(coach.service.framework, snapshots_from(reflections), labels)
+        with open(args.chart, "wb") as file:
+            file.write(chart.png)
+        print(f"Chart written to {args.chart}. {chart.alt_text}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "chat": _chat,
     "index": _index,
     "search": _search,
     "db": _db,
     "serve": _serve,
+    "nudges": _nudges,
+    "progress": _progress,
 }
 
 if __name__ == "__main__":

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.coaching.engine import ReflectionService
+from bot.coaching.followup.messages import nudge_renderer
+from bot.coaching.followup.planning import FollowUpPolicy
+from bot.coaching.followup.ports import NudgeSender
+from bot.coaching.followup.service import FollowUpService
 from bot.coaching.ports import Retriever
-from bot.content import load_coach_texts, load_framework, load_question_bank
-from bot.settings import Settings
+from bot.content import (
+    load_coach_texts,
+    load_followup_texts,
+    load_framework,
+    load_question_bank,
+)
+from bot.llm.metrics import LlmMetrics, LoggingRecorder, Recorders
+from bot.nudges.dispatcher import Dispatcher
+from bot.settings import Settings, SettingsError
 from bot.storage.database import make_engine, upgrade
+from bot.storage.nudges import SqlNudgeRepository
 from bot.storage.repository import SqlReflectionRepository
 
 
@@ -31,6 +44,8 @@ class Coach:
     engine: Engine
     service: ReflectionService
     retriever: Retriever
+    followup: FollowUpService | None = None  # built by build_coach; None only in hand-made ones
+    llm_metrics: LlmMetrics = field(default_factory=LlmMetrics)  # AI coach calls, for export
 
 
 def make_retriever(settings: Settings) -> Retriever:
@@ -40,6 +55,21 @@ def make_retriever(settings: Settings) -> Retriever:
     return make_chroma_retriever(settings)
 
 
+def model_coach_ports(settings: Settings, engine: Engine, metrics: LlmMetrics) -> dict[str, Any]:
+    """The AI coach's model, budget and memory for ReflectionService; {} when it is off."""
+    from bot.llm import make_coach_model
+    from bot.storage.coach_memory import SqlCallBudget, SqlCoachMemory
+
+    model = make_coach_model(settings, recorder=Recorders(LoggingRecorder(), metrics))
+    if model is None:
+        return {}
+    return {
+        "model": model,
+        "budget": SqlCallBudget(engine, settings.llm_daily_calls_per_person),
+        "memory": SqlCoachMemory(engine),
+    }
+
+
 def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Coach:
     """Migrate the database, load the knowledge and wire the reflection service."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -47,6 +77,7 @@ def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Co
     upgrade(engine)
     framework = load_framework(settings.knowledge_dir)
     retriever = retriever or make_retriever(settings)
+    metrics = LlmMetrics()
     service = ReflectionService(
         framework=framework,
         questions=load_question_bank(settings.prompts_dir),
@@ -54,5 +85,65 @@ def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Co
         repository=SqlReflectionRepository(engine),
         retriever=retriever,
         clock=SystemClock(),
+        **model_coach_ports(settings, engine, metrics),
     )
-    return Coach(settings=settings, engine=engine, service=service, retriever=retriever)
+    followup = FollowUpService(
+        framework=framework,
+        texts=load_followup_texts(settings.prompts_dir),
+        nudges=SqlNudgeRepository(engine),
+        reflections=service.repository,
+        retriever=retriever,
+        clock=service.clock,
+        default_timezone=settings.default_timezone,
+        policy=follow_up_policy(settings),
+    )
+    return Coach(
+        settings=settings,
+        engine=engine,
+        service=service,
+        retriever=retriever,
+        followup=followup,
+        llm_metrics=metrics,
+    )
+
+
+def follow_up_policy(settings: Settings) -> FollowUpPolicy:
+    """The reminder and re-reflection rules from settings."""
+    return FollowUpPolicy(
+        reminder_after_days=settings.nudge_reminder_after_days,
+        re_reflection_weeks=settings.re_reflection_weeks,
+    )
+
+
+def make_nudge_sender(settings: Settings) -> NudgeSender:
+    """The sender that delivers follow-up messages: Slack, once it is configured."""
+    if settings.slack_bot_token is None:
+        raise SettingsError(
+            "Follow-up messages go out by Slack DM: set SLACK_BOT_TOKEN (and the other Slack "
+            "settings), or pass --console to print them here instead."
+        )
+    # The Slack adapter implements NudgeSender (bot/slack/); it is plugged in here.
+    raise SettingsError(
+        "SLACK_BOT_TOKEN is set, but this build has no Slack nudge sender yet; "
+        "pass --console to print follow-up messages here instead."
+    )
+
+
+def build_dispatcher(coach: Coach, sender: NudgeSender) -> Dispatcher:
+    """A dispatcher for this process, sending through `sender`."""
+    assert coach.followup is not None
+    repository = SqlNudgeRepository(coach.engine)
+    policy = follow_up_policy(coach.settings)
+    render = nudge_renderer(
+        framework=coach.followup.framework,
+        texts=coach.followup.texts,
+        re_reflection_weeks=policy.re_reflection_weeks,
+    )
+    return Dispatcher(
+        queue=repository,
+        repository=repository,
+        sender=sender,
+        render=render,
+        clock=coach.service.clock,
+        policy=policy,
+    )

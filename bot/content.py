@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from bot.coaching.followup.views import FollowUpTexts
 from bot.coaching.framework import (
     Attribute,
     Domain,
@@ -102,3 +103,12 @@ def load_coach_texts(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> dict[str, str]:
     if not all(isinstance(value, str) for value in data.values()):
         raise ContentError(f"{path} should map each key to one string")
     return data
+
+
+def load_followup_texts(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> FollowUpTexts:
+    """What the coach says when following up, from `followup.yaml`."""
+    path = prompts_dir / "followup.yaml"
+    try:
+        return FollowUpTexts.model_validate(_read_yaml(path))
+    except ValueError as error:
+        raise ContentError(f"{path} does not match the expected layout: {error}") from error

@@ -7,18 +7,30 @@ import logging
 import uuid
 from collections.abc import Mapping
 
+from bot.coaching import asking, guard
 from bot.coaching import priorities as ranking
+from bot.coaching.assist import ModelCoach
 from bot.coaching.errors import (
     AlreadyFinished,
     InvalidInput,
     NotFound,
     NotYours,
+    PatientDataWarning,
     StaleAction,
 )
 from bot.coaching.framework import Attribute, Framework, Question, QuestionBank
+from bot.coaching.guard import PatientDataChoice
 from bot.coaching.models import SCOPES, Answer, Person, PriorityArea, Reflection, Status
-from bot.coaching.ports import Clock, ReflectionRepository, Retriever
+from bot.coaching.ports import (
+    CallBudget,
+    Clock,
+    CoachMemory,
+    CoachModel,
+    ReflectionRepository,
+    Retriever,
+)
 from bot.coaching.views import (
+    AskView,
     Introduction,
     Outcome,
     PriorityView,
@@ -47,6 +59,9 @@ class ReflectionService:
         repository: ReflectionRepository,
         retriever: Retriever,
         clock: Clock,
+        model: CoachModel | None = None,
+        budget: CallBudget | None = None,
+        memory: CoachMemory | None = None,
     ) -> None:
         self.framework = framework
         self.questions = questions
@@ -54,6 +69,18 @@ class ReflectionService:
         self.repository = repository
         self.retriever = retriever
         self.clock = clock
+        self.assist: ModelCoach | None = None  # None: the offline coach, with no model at all
+        if model is not None:
+            if budget is None or memory is None:
+                raise ValueError("a model needs a call budget and a coach memory")
+            self.assist = ModelCoach(
+                model=model,
+                budget=budget,
+                memory=memory,
+                framework=framework,
+                texts=texts,
+                clock=clock,
+            )
 
     # -- starting -------------------------------------------------------------------------
 
@@ -75,7 +102,13 @@ class ReflectionService:
             domains=[(d.id, d.name, len(d.attributes)) for d in framework.domains],
             resume=self.resume_info(person),
             has_summary=self.repository.latest_completed_for(person) is not None,
+            role_question=self.assist.role_question(person) if self.assist else None,
         )
+
+    def set_role(self, person: Person, role: str) -> None:
+        """Remember the person's role for the AI coach ("" skips the question for good)."""
+        if self.assist is not None:
+            self.assist.set_role(person, role)
 
     def resume_info(self, person: Person) -> ResumeInfo | None:
         """The person's unfinished reflection, described, or None."""
@@ -162,9 +195,19 @@ class ReflectionService:
         return self._advance(reflection)
 
     def write(
-        self, person: Person, reflection_id: str, attribute_id: str, text: str
+        self,
+        person: Person,
+        reflection_id: str,
+        attribute_id: str,
+        text: str,
+        *,
+        patient_data: PatientDataChoice | str = PatientDataChoice.CHECK,
     ) -> list[RelatedLink]:
-        """Save free text on a reached attribute; returns other attributes it touches."""
+        """Save free text on a reached attribute; returns other attributes it touches.
+
+        Raises PatientDataWarning, saving nothing, when the text looks like it holds patient
+        data, unless `patient_data` is "redact" (save it redacted) or "keep" (save as written).
+        """
         reflection = self._load_open(person, reflection_id)
         self._require_reached(reflection, attribute_id)
         if len(text) > MAX_ANSWER_CHARS:
@@ -172,6 +215,7 @@ class ReflectionService:
                 f"That reflection is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
                 "Nothing was saved: please shorten it and send it again."
             )
+        text = self._guarded(text, patient_data)
         answer = self._answer(reflection, attribute_id)
         answer.text = text.replace("\x00", "")  # NUL is the one character PostgreSQL cannot store
         answer.related_attribute_ids = [
@@ -179,6 +223,29 @@ class ReflectionService:
         ]
         self._save(reflection)
         return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]
+
+    def follow_up(self, person: Person, reflection_id: str, attribute_id: str) -> str | None:
+        """The AI coach's one follow-up question on a short or vague written answer, or None.
+
+        Call it after `write`, off any request-acknowledgement path: it may call the model.
+        """
+        reflection = self._load_open(person, reflection_id)
+        self._require_reached(reflection, attribute_id)
+        if self.assist is None:
+            return None
+        bank = self._bank_question(reflection, attribute_id)
+        return self.assist.follow_up(reflection, attribute_id, bank.text)
+
+    def ask(self, person: Person, question: str) -> AskView:
+        """Answer a question about the framework from its passages; declines clinical ones."""
+        return asking.answer(
+            question,
+            framework=self.framework,
+            retriever=self.retriever,
+            texts=self.texts,
+            assist=self.assist,
+            person=person,
+        )
 
     def back(self, person: Person, reflection_id: str) -> StepView:
         """Go back one step to change an earlier rating or answer."""
@@ -267,9 +334,15 @@ class ReflectionService:
         return self._save_summary(reflection)
 
     def set_goal(
-        self, person: Person, reflection_id: str, attribute_id: str, goal: str
+        self,
+        person: Person,
+        reflection_id: str,
+        attribute_id: str,
+        goal: str,
+        *,
+        patient_data: PatientDataChoice | str = PatientDataChoice.CHECK,
     ) -> SummaryView:
-        """Add or change the goal of a priority area, also after confirming."""
+        """Add or change the goal of a priority area, also after confirming (guarded as write)."""
         reflection = self._load(person, reflection_id)
         if reflection.summary is None or reflection.status == Status.ABANDONED:
             raise AlreadyFinished("Goals belong to the priority areas of a finished reflection.")
@@ -279,10 +352,24 @@ class ReflectionService:
                 "Nothing was saved."
             )
         index = self._priority_index(reflection, attribute_id)
+        goal = self._guarded(goal, patient_data)
         reflection.summary.priorities[index].goal = goal.strip() or None
         return self._save_summary(reflection)
 
     # -- internals ------------------------------------------------------------------------
+
+    def _guarded(self, text: str, choice: PatientDataChoice | str) -> str:
+        """The text to store, after the patient-data guard; warns unless told what to do."""
+        result = guard.check(text)
+        choice = PatientDataChoice(choice)
+        if not result.found or choice == PatientDataChoice.KEEP:
+            if result.found:
+                logger.info("text kept as written despite findings: %s", ",".join(result.kinds))
+            return text
+        if choice == PatientDataChoice.REDACT:
+            return result.redacted
+        message = self.texts["patient_data_warning"].format(kinds=guard.describe(result.kinds))
+        raise PatientDataWarning(message, kinds=result.kinds, redacted=result.redacted)
 
     def _load(self, person: Person, reflection_id: str) -> Reflection:
         reflection = self.repository.get(reflection_id)
@@ -350,13 +437,17 @@ class ReflectionService:
             ),
             len(reflection.attribute_ids),
         )
+        notice = None
         if reflection.cursor == len(reflection.attribute_ids):
             reflection.status = Status.REVIEWING
             reflection.summary = ranking.propose_summary(
                 reflection, self.framework, self.questions, self.texts, self.clock.now()
             )
+            if self.assist is not None:
+                reflection.summary, notice = self.assist.summary(reflection, reflection.summary)
         self._save(reflection)
-        return self._outcome(reflection)
+        outcome = self._outcome(reflection)
+        return outcome.model_copy(update={"fallback_notice": notice}) if notice else outcome
 
     def _move_to(self, reflection: Reflection, cursor: int) -> StepView:
         reflection.cursor = cursor
@@ -384,17 +475,20 @@ class ReflectionService:
         return questions[digest[0] % len(questions)]
 
     def _step(self, reflection: Reflection) -> StepView:
-        attribute = self.framework.attribute(reflection.attribute_ids[reflection.cursor])
+        step = self._step_at(reflection, reflection.attribute_ids[reflection.cursor])
+        if self.assist is None:
+            return step
+        question, notice = self.assist.question(
+            reflection, step.attribute, step.context, step.question
+        )
+        return step.model_copy(update={"question": question, "fallback_notice": notice})
+
+    def _step_at(self, reflection: Reflection, attribute_id: str) -> StepView:
+        """The offline coach's view of a step: the bank's question, the retrieved context."""
+        attribute = self.framework.attribute(attribute_id)
         domain = self.framework.domain(attribute.domain_id)
         answer = reflection.answers.get(attribute.id)
-        question = next(
-            (
-                q
-                for q in self.questions.for_attribute(attribute.id)
-                if answer and q.id == answer.question_id
-            ),
-            self._question(reflection.id, attribute.id),
-        )
+        question = self._bank_question(reflection, attribute.id)
         return StepView(
             reflection_id=reflection.id,
             attribute=attribute,
@@ -402,7 +496,7 @@ class ReflectionService:
             lead_in=domain.lead_in,
             position=attribute.position,
             domain_size=len(domain.attributes),
-            index=reflection.cursor,
+            index=reflection.attribute_ids.index(attribute.id),
             total=len(reflection.attribute_ids),
             context=self._context(attribute),
             question=question,
@@ -410,6 +504,18 @@ class ReflectionService:
             rating_scale=self.questions.rating_scale,
             answer=answer,
             can_go_back=reflection.cursor > 0,
+        )
+
+    def _bank_question(self, reflection: Reflection, attribute_id: str) -> Question:
+        """The curated question of a step: the one answered before, or a stable choice."""
+        answer = reflection.answers.get(attribute_id)
+        return next(
+            (
+                q
+                for q in self.questions.for_attribute(attribute_id)
+                if answer and q.id == answer.question_id
+            ),
+            self._question(reflection.id, attribute_id),
         )
 
     def _context(self, attribute: Attribute) -> str | None:

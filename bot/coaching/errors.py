@@ -37,3 +37,17 @@ class ConcurrentUpdate(CoachingError):
 
 class StorageUnavailable(CoachingError):
     """The database could not be reached; nothing was changed and the person can try again."""
+
+
+class PatientDataWarning(CoachingError):
+    """The text looks like it holds patient details; nothing was saved.
+
+    The caller shows `message` with `redacted` (the text with each finding replaced by a label)
+    and offers: save the redacted text (patient_data="redact"), edit the text and send it
+    again, or keep it as written (patient_data="keep") when it is not patient data.
+    """
+
+    def __init__(self, message: str, *, kinds: list[str], redacted: str) -> None:
+        super().__init__(message)
+        self.kinds = kinds
+        self.redacted = redacted

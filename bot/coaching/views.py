@@ -25,6 +25,9 @@ class StepView(BaseModel):
     rating_scale: tuple[RatingLevel, ...]
     answer: Answer | None  # present when the person comes back to a step
     can_go_back: bool
+    # Set when the AI coach was meant to word this step but didn't (failure or daily limit):
+    # the channel shows it; the step itself is the offline coach's and nothing was lost.
+    fallback_notice: str | None = None
 
     @property
     def heading(self) -> str:
@@ -54,6 +57,7 @@ class SummaryView(BaseModel):
     candidates: list[Attribute]
     domain_note: str
     summary: Summary
+    fallback_notice: str | None = None  # as on StepView: the offline summary was used
 
 
 class RelatedLink(BaseModel):
@@ -86,6 +90,24 @@ class Introduction(BaseModel):
     domains: list[tuple[str, str, int]]  # (id, name, number of attributes)
     resume: ResumeInfo | None
     has_summary: bool
+    # The optional role question of the AI coach; None when there is nothing to ask.
+    role_question: str | None = None
+
+
+class Citation(BaseModel):
+    """A framework attribute an answer draws on, with the passage that was found."""
+
+    attribute: Attribute
+    passage: str
+
+
+class AskView(BaseModel):
+    """The answer to a question about the framework, or a polite refusal."""
+
+    answer: str
+    citations: list[Citation]
+    declined: bool = False
+    fallback_notice: str | None = None
 
 
 Outcome = StepView | SummaryView

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 
 from bot.coaching.engine import ReflectionService
-from bot.coaching.errors import CoachingError, InvalidInput
+from bot.coaching.errors import CoachingError, InvalidInput, PatientDataWarning
+from bot.coaching.followup.service import FollowUpService
+from bot.coaching.guard import PatientDataChoice, redact
 from bot.coaching.models import Person
 from bot.coaching.views import Outcome, StepView, SummaryView
 from bot.terminal.render import (
     COMMANDS_HELP,
+    PATIENT_DATA_CHOICES,
+    render_answer,
     render_introduction,
     render_menu,
     render_step,
@@ -20,6 +25,7 @@ from bot.terminal.render import (
     render_summary_menu,
 )
 
+T = TypeVar("T")
 SCOPE_KEYS = {"a": "all", "l": "leadership", "i": "improvement", "c": "care_delivery"}
 PAUSED = (
     "Paused. Everything you entered is saved: run [bold]lif-coach chat[/] any time to carry on."
@@ -40,12 +46,15 @@ class TerminalChat:
         person: Person,
         console: Console,
         read: Callable[[str], str] = input,
+        followup: FollowUpService | None = None,
     ) -> None:
         self.service = service
         self.person = person
         self.console = console
         self._read = read
+        self.followup = followup  # None: no check-ins or progress (e.g. no database for them)
         self.labels = {level.value: level.label for level in service.questions.rating_scale}
+        self._follow_up: tuple[str, str] | None = None  # (attribute id, text saved) awaiting more
 
     def run(self) -> None:
         """The whole session: introduction, menu, steps, summary; pausing saves nothing extra."""
@@ -66,12 +75,23 @@ class TerminalChat:
     def _start(self) -> None:
         intro = self.service.introduction(self.person)
         self.console.print(render_introduction(intro))
+        if intro.role_question:
+            self.console.print(f"[green]{escape(intro.role_question)}[/]")
+            self.service.set_role(self.person, self.ask("Your role: "))
         while True:
             intro = self.service.introduction(self.person)
             self.console.print(render_menu(intro))
-            choice = self.ask("> ").lower()
+            if self.followup and intro.has_summary:
+                self.console.print("[bold cyan]n[/]  My progress, check-ins and chart")
+            entry = self.ask("> ")
+            if self._asked(entry):
+                continue
+            choice = entry.lower()
             if choice == "q":
                 raise Quit
+            if choice == "n" and self.followup and intro.has_summary:
+                self._progress()
+                continue
             outcome = self._choose(choice, intro.resume is not None, intro.has_summary)
             if outcome is not None:
                 self._drive(outcome)
@@ -111,6 +131,8 @@ class TerminalChat:
     def _step_entry(self, step: StepView, entry: str) -> Outcome | None:
         service, rid, attribute_id = self.service, step.reflection_id, step.attribute.id
         command = entry.lower()
+        if self._asked(entry):
+            return None
         if command in {"1", "2", "3", "4", "5"}:
             return service.rate(self.person, rid, attribute_id, int(command))
         if command == "s" or (command == "" and step.answer and step.answer.rating):
@@ -130,18 +152,90 @@ class TerminalChat:
         return None
 
     def _write(self, step: StepView, text: str) -> None:
-        links = self.service.write(self.person, step.reflection_id, step.attribute.id, text)
-        self.console.print("[green]Saved.[/] Now your rating, 1 to 5.")
+        attribute_id = step.attribute.id
+        if self._follow_up and self._follow_up[0] == attribute_id:  # a reply to the follow-up
+            text = f"{self._follow_up[1]}\n\n{text}"
+        self._follow_up = None
+        saved = self._save_text(step, text)
+        if saved is None:
+            return
+        follow_up = self.service.follow_up(self.person, step.reflection_id, attribute_id)
+        if follow_up:
+            self._follow_up = (attribute_id, saved)
+            self.console.print(f"[green]Saved.[/] [green]{escape(follow_up)}[/]")
+            self.console.print("[dim]Answer it if you like, or give your rating, 1 to 5.[/]")
+        else:
+            self.console.print("[green]Saved.[/] Now your rating, 1 to 5.")
+
+    def _save_text(self, step: StepView, text: str) -> str | None:
+        """Save the written reflection; the text saved, or None when nothing was."""
+        saved = self._guarded(
+            text,
+            lambda text, choice: self.service.write(
+                self.person, step.reflection_id, step.attribute.id, text, patient_data=choice
+            ),
+        )
+        if saved is None:
+            return None
+        links, text = saved
         for link in links:
             self.console.print(f"[cyan]{escape(link.message)}[/]")
+        return text
+
+    def _guarded(
+        self, text: str, save: Callable[[str, PatientDataChoice], T]
+    ) -> tuple[T, str] | None:
+        """Save through the patient-data warning: (result, text as saved), or None."""
+        choice = PatientDataChoice.CHECK
+        while True:
+            try:
+                result = save(text, choice)
+            except PatientDataWarning as warning:
+                choice, text = self._patient_data_choice(warning, text)
+                if not text.strip():
+                    self.console.print("[yellow]Nothing was saved.[/]")
+                    return None
+                continue
+            return result, redact(text) if choice == PatientDataChoice.REDACT else text
+
+    def _patient_data_choice(
+        self, warning: PatientDataWarning, text: str
+    ) -> tuple[PatientDataChoice, str]:
+        """Ask how to go on after a patient-data warning: redact, edit or keep."""
+        self.console.print(f"[yellow]{escape(warning.message)}[/]")
+        self.console.print(f"[dim]With them removed: {escape(warning.redacted)}[/]")
+        self.console.print(PATIENT_DATA_CHOICES)
+        while True:
+            answer = self.ask("> ").lower()
+            if answer == "r":
+                return PatientDataChoice.REDACT, text
+            if answer == "k":
+                return PatientDataChoice.KEEP, text
+            if answer == "e":
+                return PatientDataChoice.CHECK, self.ask("Your edited text: ")
+            self.console.print("[yellow]Type r, e or k.[/]")
+
+    def _asked(self, entry: str) -> bool:
+        """Answer `?? question` about the framework; whether the entry was one."""
+        if not entry.startswith("??"):
+            return False
+        try:
+            self.console.print(render_answer(self.service.ask(self.person, entry[2:])))
+        except CoachingError as error:
+            self._problem(error)
+        return True
 
     def _summary(self, summary: SummaryView) -> None:
+        if summary.fallback_notice:
+            self.console.print(f"[dim yellow]{escape(summary.fallback_notice)}[/]")
         while True:
             self.console.print(render_summary(summary))
             self.console.print(render_summary_menu(summary))
             entry = self.ask("> ")
             if entry.lower() == "q":
                 return
+            if self._asked(entry):
+                continue
             try:
                 outcome = self._summary_entry(summary, entry)
             except CoachingError as error:
@@ -158,13 +252,20 @@ class TerminalChat:
         if command == "c" and not args:
             confirmed = service.confirm(self.person, rid)
             self.console.print("[green]Confirmed. Your priority areas are saved.[/]")
+            self._schedule_check_ins()
             return confirmed
         if command == "b" and not args:
             return service.back(self.person, rid)
         if command == "g" and len(args) == 1:
             priority = self._priority(summary, args[0])
             goal = self.ask(f"Goal for {priority}: ")
-            return service.set_goal(self.person, rid, priority, goal)
+            saved = self._guarded(
+                goal,
+                lambda goal, choice: service.set_goal(
+                    self.person, rid, priority, goal, patient_data=choice
+                ),
+            )
+            return saved[0] if saved else None
         if command == "s" and len(args) == 2:
             return service.swap(self.person, rid, self._priority(summary, args[0]), args[1].upper())
         if command == "d" and len(args) == 1:
@@ -178,6 +279,18 @@ class TerminalChat:
         if not number.isdigit() or not 1 <= int(number) <= len(summary.priorities):
             raise InvalidInput(f"Choose a priority number from 1 to {len(summary.priorities)}.")
         return summary.priorities[int(number) - 1].attribute.id
+
+    def _progress(self) -> None:
+        from bot.terminal.progress import ProgressScreen
+
+        assert self.followup is not None
+        ProgressScreen(self.followup, self.person, self.console, self.ask, self.labels).run()
+
+    def _schedule_check_ins(self) -> None:
+        """After confirming: plan the follow-up check-ins and say when the first one is."""
+        if self.followup is not None:
+            view = self.followup.start_after_confirm(self.person)
+            self.console.print(f"[green]{escape(view.message)}[/]")
 
     def _problem(self, error: CoachingError) -> None:
         self.console.print(f"[yellow]{escape(error.message)}[/]")

@@ -8,11 +8,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.coaching.views import Introduction, StepView, SummaryView
+from bot.coaching.views import AskView, Introduction, StepView, SummaryView
 
 COMMANDS_HELP = (
     "Type your thoughts and press Enter (optional), then a rating from 1 to 5.\n"
-    "Commands: [bold]s[/] skip · [bold]b[/] back · [bold]p[/] pause · [bold]?[/] help"
+    "Commands: [bold]s[/] skip · [bold]b[/] back · [bold]p[/] pause · [bold]?[/] help · "
+    "[bold]?? question[/] ask about the framework"
+)
+PATIENT_DATA_CHOICES = (
+    "[bold cyan]r[/] save it with those details removed · [bold cyan]e[/] edit it · "
+    "[bold cyan]k[/] keep as written (it is not patient data)"
 )
 
 
@@ -45,6 +50,7 @@ def render_menu(intro: Introduction) -> RenderableType:
     ]
     if intro.has_summary:
         lines.append("[bold cyan]v[/]  View my last priority areas")
+    lines.append("[bold cyan]?? question[/]  Ask about the framework")
     lines.append("[bold cyan]q[/]  Quit")
     return Panel("\n".join(lines), title="What would you like to do?", border_style="cyan")
 
@@ -64,6 +70,8 @@ def render_step(step: StepView, labels: dict[int, str]) -> RenderableType:
     parts += [Text(""), Text.from_markup(f"{escape(step.rating_question)}  {scale}")]
     if step.answer and (step.answer.rating or step.answer.text):
         parts.append(Text(_earlier(step, labels), style="yellow"))
+    if step.fallback_notice:
+        parts += [Text(""), Text(step.fallback_notice, style="dim yellow")]
     title = f"[bold]{escape(step.heading)}[/]"
     if step.total != step.domain_size:
         title += f"  ·  {step.index + 1} of {step.total} overall"
@@ -123,3 +131,14 @@ def render_summary_menu(summary: SummaryView) -> RenderableType:
         ]
     lines.append("[bold cyan]q[/]          done for now")
     return Panel("\n".join(lines), border_style="magenta")
+
+
+def render_answer(view: AskView) -> RenderableType:
+    """The answer to a question about the framework, with the attributes it draws on."""
+    parts: list[RenderableType] = [Text(view.answer)]
+    if any(c.attribute.id not in view.answer for c in view.citations):
+        cited = ", ".join(f"{c.attribute.id} {c.attribute.short_name}" for c in view.citations)
+        parts += [Text(""), Text(f"From the framework: {cited}", style="dim")]
+    if view.fallback_notice:
+        parts += [Text(""), Text(view.fallback_notice, style="dim yellow")]
+    return Panel(Group(*parts), title="About the framework", border_style="cyan")

@@ -1,0 +1,1 @@
+"""Follow-up after a reflection: check-ins on the priorities, reminders and re-reflection."""

@@ -1,0 +1,351 @@
+"""The dispatcher: claims due follow-up messages, sends them once, and plans what follows.
+
+Delivery guarantee: each message is delivered at least once and, through a dedupe check,
+effectively exactly once. A message is claimed ('sending', with `claimed_by`/`claimed_at`)
+before it is posted and marked 'sent' after the platform accepts it. If a dispatcher dies
+between the two, the row stays 'sending' until its lease expires; the reaper then returns it
+to 'pending' *marked uncertain*. Before posting an uncertain message, the next dispatcher asks
+the sender whether a message carrying its dedupe key already reached the person
+(`NudgeSender.find_delivered`; in Slack, the message metadata in the DM's history) and, if so,
+only marks it sent. A transient failure (a timeout may hide a successful post) is treated the
+same way. The unique key (person, period, kind) means there is never a second message for a
+period, whatever happens to the rows.
+
+Deliveries are marked sent in groups (one transaction per `flush_every` messages, and before
+any wait), which widens the window a crash leaves uncertain but not the guarantee: every
+uncertain message is checked before it is posted again.
+
+A dispatcher never starts a post on a claim older than half its lease, and the lease (5
+minutes) is far longer than one post, so a reaped row is not still being posted by its first
+owner. Every update to a claimed row is fenced by `claimed_by`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+
+from bot.coaching.followup.models import (
+    DueNudge,
+    NudgeRecord,
+    NudgeStatus,
+    PlannedNudge,
+    PlanResult,
+    SentMark,
+)
+from bot.coaching.followup.planning import (
+    Cancel,
+    FollowUpPolicy,
+    Reschedule,
+    decide,
+    plan_after_sent,
+)
+from bot.coaching.followup.ports import (
+    Delivered,
+    NudgeQueue,
+    NudgeRepository,
+    NudgeSender,
+    PermanentFailure,
+    RateLimited,
+    SendResult,
+    TransientFailure,
+)
+from bot.coaching.followup.views import NudgeMessage
+from bot.coaching.ports import Clock
+
+logger = logging.getLogger(__name__)
+
+Render = Callable[[PlannedNudge, str | None], NudgeMessage]  # (nudge, goal) -> message
+DEFAULT_LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+MAX_BACKOFF_S = 3600.0
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before retrying after `attempts` transient failures: 1 min, doubling."""
+    return timedelta(seconds=min(60.0 * 2**attempts, MAX_BACKOFF_S))
+
+
+def make_worker_id() -> str:
+    """A name unique to this dispatcher: host, process and a random part."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class DispatchReport:
+    """What one run did."""
+
+    sent: int = 0  # posted by this run
+    recovered: int = 0  # found already delivered after a crash: marked sent, not posted again
+    rescheduled: int = 0  # held for the person's next working slot
+    cancelled: int = 0
+    retried: int = 0  # transient failures, back to pending with a backoff
+    failed: int = 0
+    lost: int = 0  # claims reaped from under this dispatcher (should stay 0)
+    rate_limited_s: float = 0.0  # time spent waiting on the platform's Retry-After
+
+
+class _Backoff(Exception):
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+
+
+class Dispatcher:
+    """Sends due follow-up messages through a NudgeSender; many may run against PostgreSQL."""
+
+    def __init__(
+        self,
+        *,
+        queue: NudgeQueue,
+        repository: NudgeRepository,
+        sender: NudgeSender,
+        render: Render,
+        clock: Clock,
+        policy: FollowUpPolicy | None = None,
+        worker_id: str | None = None,
+        batch_size: int = 50,
+        flush_every: int = 25,
+        lease: timedelta = DEFAULT_LEASE,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
+        self.queue = queue
+        self.repository = repository
+        self.sender = sender
+        self.render = render
+        self.clock = clock
+        self.policy = policy or FollowUpPolicy()
+        self.worker_id = worker_id or make_worker_id()
+        self.batch_size = batch_size
+        self.flush_every = flush_every
+        self.lease = lease
+        self._stopping = threading.Event()
+        self._sleep = sleep or self._stopping.wait
+        self._simulated: datetime | None = None
+        self._marks: list[tuple[SentMark, NudgeRecord, bool]] = []  # delivered, not yet marked
+
+    def send_due(self, now: datetime | None = None) -> int:
+        """Send everything due by `now` (default: the clock); returns how many were posted."""
+        return self.run_once(now).sent
+
+    def run_once(self, now: datetime | None = None) -> DispatchReport:
+        """Reap expired claims, then claim and send batches until nothing is due."""
+        self._simulated = now.astimezone(UTC) if now else None
+        report = DispatchReport()
+        self.queue.reap(claimed_before=self.clock.now() - self.lease)
+        while not self._stopping.is_set():
+            batch = self.queue.claim_due(
+                now=self._now(),
+                limit=self.batch_size,
+                worker=self.worker_id,
+                claimed_at=self.clock.now(),
+            )
+            if not batch:
+                break
+            try:
+                self._send_batch(batch, report)
+            except _Backoff as pause:
+                report.rate_limited_s += pause.retry_after
+                self._sleep(pause.retry_after)
+        return report
+
+    def request_stop(self) -> None:
+        """Finish the message in hand, hand back the rest of the batch, and return."""
+        self._stopping.set()
+
+    def _now(self) -> datetime:
+        return self._simulated or self.clock.now()
+
+    def _send_batch(self, batch: Sequence[DueNudge], report: DispatchReport) -> None:
+        try:
+            for index, due in enumerate(batch):
+                if self._stopping.is_set() or self._claim_too_old(due):
+                    self._release(batch[index:])
+                    return
+                try:
+                    self._dispatch(due, report)
+                except _Backoff:
+                    self._release(batch[index + 1 :])
+                    raise
+        finally:
+            self._flush(report)
+
+    def _claim_too_old(self, due: DueNudge) -> bool:
+        return self.clock.now() - due.claimed_at > self.lease / 2
+
+    def _release(self, rest: Sequence[DueNudge]) -> None:
+        for due in rest:
+            self.queue.release(due.record.id, worker=self.worker_id, due_at=due.record.due_at)
+
+    def _dispatch(self, due: DueNudge, report: DispatchReport) -> None:
+        decision = decide(due.record, due.preferences, self._now())
+        if isinstance(decision, Cancel):
+            self.queue.cancel(due.record.id, worker=self.worker_id, reason=decision.reason)
+            report.cancelled += 1
+            return
+        if isinstance(decision, Reschedule):
+            self.queue.release(due.record.id, worker=self.worker_id, due_at=decision.due_at)
+            report.rescheduled += 1
+            return
+        message = self.render(due.record, due.goal)
+        earlier = self._earlier_delivery(due, message)
+        if isinstance(earlier, Delivered):
+            self._delivered(due, earlier, report, posted=False)
+            return
+        result = earlier or self._send(message, report)
+        self._record(due, result, report)
+
+    def _earlier_delivery(self, due: DueNudge, message: NudgeMessage) -> SendResult | None:
+        """For a message a dead dispatcher may have posted: Delivered if it did, else None."""
+        if not due.uncertain or due.earlier_claim_at is None:
+            return None
+        since = due.earlier_claim_at - timedelta(minutes=1)  # clocks of two hosts may differ
+        return self.sender.find_delivered(message, since=since)
+
+    def _send(self, message: NudgeMessage, report: DispatchReport) -> SendResult:
+        """Post, waiting out short rate limits; a long one ends the batch."""
+        while True:
+            result = self.sender.send(message)
+            if not isinstance(result, RateLimited):
+                return result
+            if result.retry_after > self.lease.total_seconds() / 4:
+                return result
+            report.rate_limited_s += result.retry_after
+            self._flush(report)  # record what went out before waiting
+            self._sleep(result.retry_after)
+            if self._stopping.is_set():
+                return result
+
+    def _record(self, due: DueNudge, result: SendResult, report: DispatchReport) -> None:
+        record, worker = due.record, self.worker_id
+        if isinstance(result, Delivered):
+            self._delivered(due, result, report, posted=True)
+        elif isinstance(result, RateLimited):
+            later = self._now() + timedelta(seconds=result.retry_after)
+            self.queue.release(record.id, worker=worker, due_at=later, error="rate limited")
+            raise _Backoff(result.retry_after)
+        elif isinstance(result, PermanentFailure):
+            logger.warning(
+                "stopping follow-ups for %s/%s: %s",
+                record.person.workspace_id,
+                record.person.user_id,
+                result.error,
+            )
+            self.queue.fail(record.id, worker=worker, error=result.error, stop_person=True)
+            report.failed += 1
+        else:
+            self._retry(due, result, report)
+
+    def _retry(self, due: DueNudge, result: TransientFailure, report: DispatchReport) -> None:
+        record, worker = due.record, self.worker_id
+        if record.attempts + 1 >= MAX_ATTEMPTS:
+            self.queue.fail(record.id, worker=worker, error=result.error, stop_person=False)
+            report.failed += 1
+            return
+        self.queue.release(
+            record.id,
+            worker=worker,
+            due_at=self._now() + backoff(record.attempts),
+            error=result.error,
+            attempt=True,
+            maybe_delivered=True,  # a timeout can hide a post that went through
+        )
+        report.retried += 1
+
+    def _delivered(
+        self, due: DueNudge, result: Delivered, report: DispatchReport, *, posted: bool
+    ) -> None:
+        """Queue the delivery to be recorded; recorded in groups to spare the database."""
+        sent_at = self._now()
+        sent = due.record.model_copy(update={"status": NudgeStatus.SENT, "sent_at": sent_at})
+        prefs = due.preferences
+        mark = SentMark(
+            nudge_id=sent.id,
+            sent_at=sent_at,
+            ref=result.ref,
+            followups=tuple(plan_after_sent(prefs, sent, self.policy)) if prefs else (),
+            prefs_version=prefs.version if prefs else None,
+        )
+        self._marks.append((mark, sent, posted))
+        if len(self._marks) >= self.flush_every:
+            self._flush(report)
+
+    def _flush(self, report: DispatchReport) -> None:
+        """Mark the queued deliveries sent, in one transaction."""
+        if not self._marks:
+            return
+        marks, self._marks = self._marks, []
+        outcomes = self.queue.mark_sent([m for m, _, _ in marks], worker=self.worker_id)
+        for (_, sent, posted), outcome in zip(marks, outcomes, strict=True):
+            if outcome is None:
+                logger.warning("claim on nudge %s was lost before it was marked sent", sent.id)
+                report.lost += 1
+                continue
+            if outcome is PlanResult.STALE:
+                self._plan_fresh(sent)
+            if posted:
+                report.sent += 1
+            else:
+                report.recovered += 1
+
+    def _plan_fresh(self, sent: NudgeRecord) -> None:
+        """The person changed their settings while this message went out: plan from those."""
+        for _ in range(3):
+            prefs = self.repository.preferences(sent.person)
+            if prefs is None:
+                return
+            results = [
+                self.repository.plan(followup, prefs_version=prefs.version)
+                for followup in plan_after_sent(prefs, sent, self.policy)
+            ]
+            if PlanResult.STALE not in results:
+                return
+
+
+class DispatcherLoop:
+    """Runs a dispatcher every `interval_s` seconds in a background thread; stops cleanly."""
+
+    def __init__(self, dispatcher: Dispatcher, interval_s: float) -> None:
+        self.dispatcher = dispatcher
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> DispatcherLoop:
+        """Start the background thread."""
+        self._thread = threading.Thread(target=self.run, name="nudge-dispatcher", daemon=True)
+        self._thread.start()
+        return self
+
+    def run(self) -> None:
+        """Dispatch until stopped; one failed run is logged and the next tick tries again."""
+        while not self._stop.is_set():
+            try:
+                self.dispatcher.run_once()
+            except Exception:
+                logger.exception("nudge dispatch failed; trying again next tick")
+            self._stop.wait(self.interval_s)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the loop to stop after the message in hand, and wait for it."""
+        self._stop.set()
+        self.dispatcher.request_stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def __enter__(self) -> DispatcherLoop:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
