@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -66,9 +67,25 @@ def make_slack_app(
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="lif-slack"),
     )
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))
-    for surface in (commands, actions, events, views):
+    for surface in (actions, events, views):
         surface.register(app, coach.service)
+    subcommands: dict[str, commands.Subcommand] = {}
+    for feature in FEATURES:  # each adds its own listeners and `/lif-reflect` sub-commands
+        subcommands |= feature.register(app, coach)
+    commands.register(app, coach.service, subcommands)
     return app
+
+
+class Feature(Protocol):
+    """A Slack module of one feature (follow-ups, the LLM coach, privacy...)."""
+
+    def register(self, app: App, coach: Coach) -> dict[str, commands.Subcommand]:
+        """Add the feature's listeners; return its sub-commands by name."""
+        ...
+
+
+# Feature modules, each `register(app, coach) -> {name: Subcommand}`; add new ones here.
+FEATURES: tuple[Feature, ...] = ()
 
 
 def _delivery_log(coach: Coach) -> DeliveryLog:

@@ -73,3 +73,9 @@ def test_the_introduction_buttons_start_a_domain(user: SlackUser) -> None:
     intro = user.next_message()
     user.click(intro, "lif.start.improvement")
     assert header(user.next_message()) == "Improvement 1 of 10"
+
+
+def test_a_features_sub_command_gets_the_rest_of_the_text_as_typed() -> None:
+    request = parse_command("Ask  What does I3 mean? ", extra={"ask"})
+    assert request == CommandRequest("ask", "What does I3 mean?")
+    assert parse_command("ask what", extra=()) == CommandRequest("help")

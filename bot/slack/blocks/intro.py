@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import ButtonElement
 
 from bot.coaching.views import Introduction
@@ -65,6 +67,6 @@ def summary_button(reflection_id: str = "latest") -> ButtonElement:
     return button(wording.VIEW_SUMMARY, ids.SUMMARY, reflection_id, wording.VIEW_SUMMARY_LABEL)
 
 
-def build_help_text() -> str:
-    """The sub-commands of /lif-reflect."""
-    return wording.HELP
+def build_help_text(extra_lines: Sequence[str] = ()) -> str:
+    """The sub-commands of /lif-reflect, with those that features add."""
+    return "\n".join([wording.HELP, *(f"• {line}" for line in extra_lines)])
