@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=20.0, gt=0, le=300)
     llm_daily_calls_per_person: int = Field(default=200, ge=0)
 
+    # Privacy and data rights.
+    environment: Literal["development", "production"] = "development"
+    # Fernet keys, comma-separated, newest first: the first encrypts, all decrypt (rotation).
+    encryption_key: SecretStr | None = None
+    retention_days: int = Field(default=0, ge=0)  # 0: keep reflections until the person deletes
+    team_insight_users: str = ""  # comma-separated Slack user ids who may run /lif-reflect team
+    team_insight_min_people: int = Field(default=5, ge=2)
+
     # Follow-up nudges.
     default_timezone: str = "Europe/London"
     nudge_reminder_after_days: int = Field(default=3, ge=0, le=14)  # 0: no reminder
@@ -62,6 +70,13 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         default="https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "LIF_SLACK_API_URL"),
+    )
+    slack_client_id: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_CLIENT_ID", "LIF_SLACK_CLIENT_ID")
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "LIF_SLACK_CLIENT_SECRET"),
     )
     port: int = Field(
         default=3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "LIF_PORT")
@@ -105,6 +120,11 @@ class Settings(BaseSettings):
         if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
+
+    @property
+    def team_insight_user_ids(self) -> frozenset[str]:
+        """Slack user ids allowed to see team insights."""
+        return frozenset(part.strip() for part in self.team_insight_users.split(",") if part.strip())
 
     @property
     def effective_database_url(self) -> str:
