@@ -124,7 +124,8 @@ class Settings(BaseSettings):
     @property
     def team_insight_user_ids(self) -> frozenset[str]:
         """Slack user ids allowed to see team insights."""
-        return frozenset(part.strip() for part in self.team_insight_users.split(",") if part.strip())
+        parts = (part.strip() for part in self.team_insight_users.split(","))
+        return frozenset(part for part in parts if part)
 
     @property
     def effective_database_url(self) -> str:
