@@ -1,11 +1,13 @@
 """Nudge dispatch throughput: the dispatcher vs a bare loop posting the same messages.
 
 Both post to the same kind of local Slack-like HTTP server (tests/nudges/fake_inbox.py) through
-the same keep-alive HTTP sender; the dispatcher also claims, marks sent and plans each person's
-next check-in and reminder in the database. Run from the repository root:
+the same client: slack_sdk's WebClient (`chat_postMessage`, as the Slack sender posts; a new
+connection per call) or a keep-alive http.client sender (`--sender http`, the harder baseline).
+The dispatcher also claims, marks sent and plans each person's next check-in and reminder in
+the database, with 1 send thread and with a pool of 4. Run from the repository root:
 
-    .venv/bin/python -m bench.dispatch_throughput [--count 2000|10000]
-        [--postgres postgresql://postgres@127.0.0.1:5432/test]
+    .venv/bin/python -m bench.dispatch_throughput [--count 10000] [--sender slack_sdk|http]
+        [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -19,20 +21,53 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import create_engine, text
 
 from bot.coaching.followup.messages import nudge_renderer
 from bot.coaching.followup.models import DueNudge
+from bot.coaching.followup.ports import Delivered, NudgeSender, SendResult, TransientFailure
+from bot.coaching.followup.views import NudgeMessage
 from bot.container import SystemClock
 from bot.content import load_followup_texts, load_framework
 from bot.nudges.dispatcher import Dispatcher
 from bot.storage.database import make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository
+from tests.keys import make_test_cipher
 from tests.nudges.fake_inbox import FakeInbox
 from tests.nudges.http_sender import HttpNudgeSender
 from tests.nudges.seed import seed_due_nudges
 
 RENDER = nudge_renderer(framework=load_framework(), texts=load_followup_texts())
+
+
+class WebClientSender:
+    """chat.postMessage through slack_sdk, with the dedupe key as metadata (what the Slack
+    sender does once it knows the DM; the fake inbox has no users.info or conversations.open)."""
+
+    def __init__(self, url: str) -> None:
+        self.client = WebClient(token="xoxb-bench", base_url=url, retry_handlers=[])
+
+    def send(self, message: NudgeMessage) -> SendResult:
+        try:
+            posted = self.client.chat_postMessage(**_post_args(message))
+        except SlackApiError as error:
+            return TransientFailure(str(error.response.get("error")))
+        return Delivered(ref=str(posted["ts"]))
+
+    def find_delivered(self, message: NudgeMessage, *, since: datetime) -> SendResult | None:
+        return None  # nothing crashes in the benchmark
+
+
+def _post_args(message: NudgeMessage) -> dict[str, object]:
+    metadata = {"event_type": "lif_nudge", "event_payload": {"key": message.dedupe_key}}
+    return {"channel": message.person.user_id, "text": message.text, "metadata": metadata}
+
+
+def make_sender(kind: str, url: str) -> NudgeSender:
+    """The sender both the dispatcher and the bare loop use."""
+    return WebClientSender(url) if kind == "slack_sdk" else HttpNudgeSender(url)
 
 
 @contextmanager
@@ -58,9 +93,9 @@ def postgres_database(url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def dispatcher_rate(url: str, count: int) -> tuple[float, int]:
+def dispatcher_rate(url: str, count: int, sender: str, threads: int) -> tuple[float, int]:
     """Messages per second through the dispatcher, and how many people got exactly one."""
-    engine = make_engine(url)
+    engine = make_engine(url, cipher=make_test_cipher())
     upgrade(engine)
     store = SqlNudgeRepository(engine)
     seed_due_nudges(store, count, due_at=datetime.now(UTC) - timedelta(minutes=1))
@@ -69,9 +104,10 @@ def dispatcher_rate(url: str, count: int) -> tuple[float, int]:
         dispatcher = Dispatcher(
             queue=store,
             repository=store,
-            sender=HttpNudgeSender(inbox.url),
+            sender=make_sender(sender, inbox.url),
             render=RENDER,
             clock=SystemClock(),
+            send_threads=threads,
         )
         started = time.perf_counter()
         sent = dispatcher.send_due()
@@ -84,15 +120,21 @@ def dispatcher_rate(url: str, count: int) -> tuple[float, int]:
     return count / elapsed, once
 
 
-def bare_rate(count: int) -> float:
+def bare_rate(count: int, sender: str) -> float:
     """Messages per second posting the same rendered messages in a plain loop."""
     messages = [RENDER(due.record, None) for due in _fake_due(count)]
     inbox = FakeInbox().start()
     try:
-        sender = HttpNudgeSender(inbox.url)
-        started = time.perf_counter()
-        for message in messages:
-            sender.send(message)
+        if sender == "slack_sdk":  # the bare slack_sdk loop: chat_postMessage, nothing else
+            client = WebClient(token="xoxb-bench", base_url=inbox.url, retry_handlers=[])
+            started = time.perf_counter()
+            for message in messages:
+                client.chat_postMessage(**_post_args(message))
+        else:
+            http = HttpNudgeSender(inbox.url)
+            started = time.perf_counter()
+            for message in messages:
+                http.send(message)
         return count / (time.perf_counter() - started)
     finally:
         inbox.stop()
@@ -100,7 +142,7 @@ def bare_rate(count: int) -> float:
 
 def _fake_due(count: int) -> list[DueNudge]:
     with sqlite_database() as url:
-        engine = make_engine(url)
+        engine = make_engine(url, cipher=make_test_cipher())
         upgrade(engine)
         store = SqlNudgeRepository(engine)
         seed_due_nudges(store, count, due_at=datetime.now(UTC))
@@ -114,25 +156,30 @@ def _fake_due(count: int) -> list[DueNudge]:
 def main() -> None:
     """Print a markdown table of dispatcher vs bare-loop throughput per backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2_000, help="due nudges (default 2000)")
+    parser.add_argument("--count", type=int, default=10_000, help="due nudges (default 10000)")
+    parser.add_argument("--sender", choices=["slack_sdk", "http"], default="slack_sdk")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="send threads")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL URL to measure too")
     args = parser.parse_args()
-    bare = bare_rate(args.count)
-    rows = []
-    backends = [("SQLite", sqlite_database())]
+    backends = [("SQLite", sqlite_database)]
     if args.postgres:
-        backends.append(("PostgreSQL", postgres_database(args.postgres)))
+        backends.append(("PostgreSQL", lambda: postgres_database(args.postgres)))
+    print(f"sender: {args.sender}")
+    print(
+        "| backend | nudges | send threads | dispatcher msg/s | bare loop msg/s | ratio "
+        "| exactly one each |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, database in backends:
-        with database as url:
-            rate, once = dispatcher_rate(url, args.count)
-        rows.append((name, rate, once))
-    print("| backend | nudges | dispatcher msg/s | bare loop msg/s | ratio | exactly one each |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, rate, once in rows:
-        print(
-            f"| {name} | {args.count:,} | {rate:,.0f} | {bare:,.0f} | {rate / bare:.2f} "
-            f"| {once:,} of {args.count:,} |"
-        )
+        for threads in args.threads:
+            bare = bare_rate(args.count, args.sender)  # measured again beside each run
+            with database() as url:
+                rate, once = dispatcher_rate(url, args.count, args.sender, threads)
+            print(
+                f"| {name} | {args.count:,} | {threads} | {rate:,.0f} | {bare:,.0f} "
+                f"| {rate / bare:.2f} | {once:,} of {args.count:,} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -1,113 +1,172 @@
-"""Slack benchmark: how fast the bot acknowledges /lif-reflect, and how soon the DM follows.
+"""Slack benchmark: how fast the bot acknowledges, against a bare Bolt app that only acks.
 
-The real app under uvicorn, a local fake Slack Web API, signed slash commands from distinct
-people sent at a given concurrency. Slack needs the ack within 3 s.
+Two processes served the same production way (Starlette, the dispatch on a worker thread,
+uvicorn, JSON logs): `lif-coach serve` (the real app, SQLite or PostgreSQL, embedded Chroma)
+and bench/bare_bolt_app.py. Both talk to one local fake Slack Web API. At each concurrency,
+signed `/lif-reflect leadership` commands from distinct people go to the bare app, then to the
+real one; Slack needs the ack within 3 s. Then button clicks (a rating) on the real app: the
+time from the click until the next question is posted at the fake Slack.
 
-Run from the repository root:
+Run from the repository root (about 1 to 2 minutes):
   .venv/bin/python -m bench.slack_ack_latency [--concurrency 1 10 50] [--requests 150]
-  (add --database-url postgresql://... to measure on PostgreSQL instead of a SQLite file)
+      [--clicks 100] [--database-url postgresql://...]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.container import build_coach
-from bot.content import load_framework
-from bot.settings import Settings
-from tests.fakes import KeywordRetriever
+from bot.storage.crypto import KEY_VARIABLE
+from tests.keys import TEST_KEY
+from tests.ops.processes import ROOT, ServeProcess, get, wait_for
 from tests.slack.driver import SIGNING_SECRET, SlackUser
 from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.harness import RunningBot
 
 ACK_DEADLINE_MS = 3_000
 
 
 @dataclass(frozen=True)
-class Result:
-    """Ack and first-step latencies at one concurrency."""
+class Latencies:
+    """Ack latencies of one run at one concurrency, in ms."""
 
-    concurrency: int
     requests: int
     errors: int
-    ack_p50_ms: float
-    ack_p95_ms: float
-    ack_max_ms: float
-    late_acks: int
-    step_p50_ms: float
-    step_p95_ms: float
+    p50: float
+    p95: float
+    p99: float
+    late: int
 
 
-def _percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def _one(user: SlackUser) -> tuple[int, float, float]:
-    """Send `/lif-reflect leadership`; (HTTP status, ack ms, ms until the first step is posted)."""
+def summarise(acks: list[float], errors: int) -> Latencies:
+    return Latencies(
+        requests=len(acks) + errors,
+        errors=errors,
+        p50=round(statistics.median(acks), 1) if acks else 0.0,
+        p95=round(percentile(acks, 0.95), 1),
+        p99=round(percentile(acks, 0.99), 1),
+        late=sum(1 for ack in acks if ack > ACK_DEADLINE_MS),
+    )
+
+
+def _command(user: SlackUser) -> float | None:
+    """Send `/lif-reflect leadership`; the ack time in ms, or None for an error."""
     started = time.perf_counter()
-    reply = user.command("leadership")
+    try:
+        reply = user.command("leadership")
+    except OSError:
+        return None
+    elapsed = (time.perf_counter() - started) * 1000
+    return elapsed if reply.status == 200 else None
+
+
+def ack_run(url: str, slack: FakeSlack, tag: str, concurrency: int, requests: int) -> Latencies:
+    """`requests` commands from distinct people, `concurrency` at a time."""
+    users = [SlackUser(url, slack, user_id=f"U-{tag}-{concurrency}-{n}") for n in range(requests)]
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        outcomes = list(pool.map(_command, users))
+    acks = [ack for ack in outcomes if ack is not None]
+    return summarise(acks, len(outcomes) - len(acks))
+
+
+def _click_to_next_step(user: SlackUser) -> tuple[float, float]:
+    """Start a reflection, then rate its first step: (ack ms, ms until the next step posted)."""
+    user.command("leadership")
+    step = user.next_message(timeout=60)
+    started = time.perf_counter()
+    user.click(step, "lif.rate.3")
     acked = time.perf_counter()
     user.next_message(timeout=60)
-    posted = time.perf_counter()
-    return reply.status, (acked - started) * 1000, (posted - started) * 1000
+    return (acked - started) * 1000, (time.perf_counter() - started) * 1000
 
 
-def run(bot: RunningBot, slack: FakeSlack, concurrency: int, requests: int) -> Result:
-    """Fire `requests` commands from distinct people, `concurrency` at a time."""
-    users = [
-        SlackUser(bot.events_url, slack, user_id=f"U-BENCH-{concurrency}-{n}")
-        for n in range(requests)
-    ]
+def click_run(url: str, slack: FakeSlack, concurrency: int, clicks: int) -> tuple[float, float]:
+    """p50 and p95 (ms) from a rating click to the next question, `concurrency` people at once."""
+    users = [SlackUser(url, slack, user_id=f"U-CLICK-{concurrency}-{n}") for n in range(clicks)]
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        outcomes = list(pool.map(_one, users))
-    acks = [ack for _, ack, _ in outcomes]
-    steps = [step for _, _, step in outcomes]
-    return Result(
-        concurrency=concurrency,
-        requests=requests,
-        errors=sum(1 for status, _, _ in outcomes if status != 200),
-        ack_p50_ms=round(statistics.median(acks), 1),
-        ack_p95_ms=round(_percentile(acks, 0.95), 1),
-        ack_max_ms=round(max(acks), 1),
-        late_acks=sum(1 for ack in acks if ack > ACK_DEADLINE_MS),
-        step_p50_ms=round(statistics.median(steps), 1),
-        step_p95_ms=round(_percentile(steps, 0.95), 1),
-    )
+        times = [posted for _, posted in pool.map(_click_to_next_step, users)]
+    return round(statistics.median(times), 1), round(percentile(times, 0.95), 1)
+
+
+def start_processes(
+    slack: FakeSlack, folder: Path, database_url: str | None
+) -> tuple[ServeProcess, ServeProcess]:
+    common = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.url,
+        "LIF_LOG_FORMAT": "json",
+        KEY_VARIABLE: TEST_KEY,
+    }
+    real_env = common | {"LIF_DATA_DIR": str(folder / "data")}
+    if database_url:
+        real_env["LIF_DATABASE_URL"] = database_url
+    real = ServeProcess(real_env, folder / "real.log")
+    bare = ServeProcess(common, folder / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
+    for process in (real, bare):
+        process.start()
+    for process in (real, bare):
+        wait_for(
+            lambda p=process: get(f"{p.url}/healthz", timeout=1)[0] == 200,
+            timeout=60,
+            what=f"{process.url}/healthz",
+        )
+    return real, bare
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--requests", type=int, default=150)
+    parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
     slack = FakeSlack().start()
-    with tempfile.TemporaryDirectory() as data_dir:
-        settings = Settings(
-            data_dir=Path(data_dir),
-            database_url=args.database_url,
-            SLACK_BOT_TOKEN=TOKEN,
-            SLACK_SIGNING_SECRET=SIGNING_SECRET,
-            SLACK_API_URL=slack.url,
-        )
-        coach = build_coach(settings, retriever=KeywordRetriever(load_framework()))
-        bot = RunningBot(coach).start()
+    with tempfile.TemporaryDirectory() as folder:
+        real, bare = start_processes(slack, Path(folder), args.database_url)
         try:
+            for process in (bare, real):  # warm up: imports, the first connections
+                ack_run(process.events_url, slack, "WARM", 2, 10)
+            print(
+                "| concurrent | bare p50 / p95 / p99 ms | LIF Coach p50 / p95 / p99 ms "
+                "| p95 ratio | errors (bare, LIF Coach) | acks over 3 s |"
+            )
+            print("| ---: | ---: | ---: | ---: | ---: | ---: |")
             for concurrency in args.concurrency:
-                print(json.dumps(asdict(run(bot, slack, concurrency, args.requests))))
+                base = ack_run(bare.events_url, slack, "BARE", concurrency, args.requests)
+                ours = ack_run(real.events_url, slack, "REAL", concurrency, args.requests)
+                ratio = ours.p95 / base.p95 if base.p95 else float("nan")
+                print(
+                    f"| {concurrency} | {base.p50} / {base.p95} / {base.p99} "
+                    f"| {ours.p50} / {ours.p95} / {ours.p99} | {ratio:.2f} "
+                    f"| {base.errors}, {ours.errors} | {base.late + ours.late} |",
+                    flush=True,
+                )
+            print()
+            print("| concurrent people | rating click to next question p50 ms | p95 ms |")
+            print("| ---: | ---: | ---: |")
+            for concurrency in (1, 10):
+                p50, p95 = click_run(real.events_url, slack, concurrency, args.clicks)
+                print(f"| {concurrency} | {p50} | {p95} |", flush=True)
         finally:
-            bot.stop()
+            for process in (real, bare):
+                process.stop()
             slack.stop()
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
     main()

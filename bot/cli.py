@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.privacy import cli as privacy_cli
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     progress = commands.add_parser("progress", help="your priorities, goals and check-ins")
     progress.add_argument("--user", default=None, help="whose progress (default: login name)")
     progress.add_argument("--chart", default=None, metavar="FILE", help="write a PNG chart")
+    privacy_cli.add_parsers(commands)  # keys, export, delete, retention, team
     return parser
 
 
@@ -71,9 +73,11 @@ def _known_failure(error: Exception) -> str | None:
     from bot.content import ContentError
     from bot.llm.factory import ModelSetupError
     from bot.retrieval.embeddings import EmbeddingModelMissing
+    from bot.storage.crypto import EncryptionKeyError
     from bot.storage.database import DatabaseError
 
     known = SettingsError | DatabaseError | ContentError | EmbeddingModelMissing | ModelSetupError
+    known |= EncryptionKeyError
     if isinstance(error, known):
         return str(error)
     return None
@@ -124,9 +128,10 @@ def _search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.privacy.keys import load_cipher
     from bot.storage.database import current_revision, make_engine, upgrade
 
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, cipher=load_cipher(settings))
     if args.action == "upgrade":
         print(
             f"Database at {engine.url.render_as_string(hide_password=True)}: "
@@ -205,6 +210,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _serve,
     "nudges": _nudges,
     "progress": _progress,
+    **privacy_cli.COMMANDS,
 }
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +14,8 @@ from bot.coaching.followup.messages import nudge_renderer
 from bot.coaching.followup.planning import FollowUpPolicy
 from bot.coaching.followup.ports import NudgeSender
 from bot.coaching.followup.service import FollowUpService
-from bot.coaching.ports import Retriever
+from bot.coaching.framework import Framework, QuestionBank
+from bot.coaching.ports import Clock, Retriever
 from bot.content import (
     load_coach_texts,
     load_followup_texts,
@@ -22,6 +24,8 @@ from bot.content import (
 )
 from bot.llm.metrics import LlmMetrics, LoggingRecorder, Recorders
 from bot.nudges.dispatcher import Dispatcher
+from bot.observability import Metrics, MetricsRecorder, TimedRetriever
+from bot.privacy.service import PrivacyService
 from bot.settings import Settings, SettingsError
 from bot.storage.database import make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository
@@ -46,6 +50,8 @@ class Coach:
     retriever: Retriever
     followup: FollowUpService | None = None  # built by build_coach; None only in hand-made ones
     llm_metrics: LlmMetrics = field(default_factory=LlmMetrics)  # AI coach calls, for export
+    metrics: Metrics = field(default_factory=Metrics)  # Prometheus, served at GET /metrics
+    privacy: PrivacyService | None = None  # export, erasure, retention, team insights
 
 
 def make_retriever(settings: Settings) -> Retriever:
@@ -55,12 +61,15 @@ def make_retriever(settings: Settings) -> Retriever:
     return make_chroma_retriever(settings)
 
 
-def model_coach_ports(settings: Settings, engine: Engine, metrics: LlmMetrics) -> dict[str, Any]:
+def model_coach_ports(
+    settings: Settings, engine: Engine, metrics: LlmMetrics, exported: Metrics | None = None
+) -> dict[str, Any]:
     """The AI coach's model, budget and memory for ReflectionService; {} when it is off."""
     from bot.llm import make_coach_model
     from bot.storage.coach_memory import SqlCallBudget, SqlCoachMemory
 
-    model = make_coach_model(settings, recorder=Recorders(LoggingRecorder(), metrics))
+    recorders = Recorders(LoggingRecorder(), metrics, MetricsRecorder(exported or Metrics()))
+    model = make_coach_model(settings, recorder=recorders)
     if model is None:
         return {}
     return {
@@ -73,26 +82,28 @@ def model_coach_ports(settings: Settings, engine: Engine, metrics: LlmMetrics) -
 def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Coach:
     """Migrate the database, load the knowledge and wire the reflection service."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
+    engine = make_database(settings)
     framework = load_framework(settings.knowledge_dir)
+    questions = load_question_bank(settings.prompts_dir)
     retriever = retriever or make_retriever(settings)
     metrics = LlmMetrics()
+    exported = Metrics()
+    timed = TimedRetriever(retriever, exported)
     service = ReflectionService(
         framework=framework,
-        questions=load_question_bank(settings.prompts_dir),
+        questions=questions,
         texts=load_coach_texts(settings.prompts_dir),
         repository=SqlReflectionRepository(engine),
-        retriever=retriever,
+        retriever=timed,
         clock=SystemClock(),
-        **model_coach_ports(settings, engine, metrics),
+        **model_coach_ports(settings, engine, metrics, exported),
     )
     followup = FollowUpService(
         framework=framework,
         texts=load_followup_texts(settings.prompts_dir),
         nudges=SqlNudgeRepository(engine),
         reflections=service.repository,
-        retriever=retriever,
+        retriever=timed,
         clock=service.clock,
         default_timezone=settings.default_timezone,
         policy=follow_up_policy(settings),
@@ -104,6 +115,43 @@ def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Co
         retriever=retriever,
         followup=followup,
         llm_metrics=metrics,
+        metrics=exported,
+        privacy=make_privacy_service(settings, engine, framework, questions, service.clock),
+    )
+
+
+def make_database(settings: Settings) -> Engine:
+    """The engine, with the encryption keys bound, migrated, and checked to read its data."""
+    from bot.privacy.keys import load_cipher
+    from bot.privacy.logs import install_log_guards
+    from bot.storage.crypto import verify_key
+    from bot.storage.tables import metadata
+
+    install_log_guards()  # no library debug line may carry what people wrote
+    engine = make_engine(settings.effective_database_url, cipher=load_cipher(settings))
+    upgrade(engine)
+    verify_key(engine, metadata)
+    return engine
+
+
+def make_privacy_service(
+    settings: Settings,
+    engine: Engine,
+    framework: Framework,
+    questions: QuestionBank,
+    clock: Clock | None = None,
+) -> PrivacyService:
+    """Export, erasure, retention and team insights over this database."""
+    from bot.storage.privacy import SqlPersonalData
+
+    return PrivacyService(
+        store=SqlPersonalData(engine),
+        framework=framework,
+        rating_labels={level.value: level.label for level in questions.rating_scale},
+        clock=clock or SystemClock(),
+        retention_days=settings.retention_days,
+        team_leads=settings.team_insight_user_ids,
+        min_people=settings.team_insight_min_people,
     )
 
 
@@ -122,11 +170,9 @@ def make_nudge_sender(settings: Settings) -> NudgeSender:
             "Follow-up messages go out by Slack DM: set SLACK_BOT_TOKEN (and the other Slack "
             "settings), or pass --console to print them here instead."
         )
-    # The Slack adapter implements NudgeSender (bot/slack/); it is plugged in here.
-    raise SettingsError(
-        "SLACK_BOT_TOKEN is set, but this build has no Slack nudge sender yet; "
-        "pass --console to print follow-up messages here instead."
-    )
+    from bot.slack.nudge_sender import SlackNudgeSender, make_nudge_client
+
+    return SlackNudgeSender(make_nudge_client(settings))
 
 
 def build_dispatcher(coach: Coach, sender: NudgeSender) -> Dispatcher:
@@ -146,4 +192,12 @@ def build_dispatcher(coach: Coach, sender: NudgeSender) -> Dispatcher:
         render=render,
         clock=coach.service.clock,
         policy=policy,
+        metrics=coach.metrics,  # lif_nudges{outcome}
     )
+
+
+def daily_housekeeping(coach: Coach) -> Callable[[], object] | None:
+    """What a DispatcherLoop runs once a day (`daily=`): the retention purge, when it is on."""
+    if coach.privacy is None or coach.settings.retention_days <= 0:
+        return None
+    return coach.privacy.run_retention

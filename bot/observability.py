@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+if TYPE_CHECKING:
+    from bot.coaching.framework import Attribute
+    from bot.coaching.ports import Passage, Retriever
+    from bot.llm.metrics import LlmCall
+
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 
-_STANDARD_FIELDS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# uvicorn adds `color_message` (ANSI colour codes) to its own lines: never a JSON field.
+_STANDARD_FIELDS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+ACCESS_LOGGER = "uvicorn.access"
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @contextmanager
@@ -45,10 +59,29 @@ class JsonFormatter(logging.Formatter):
         }
         if request_id := _request_id.get():
             entry["request_id"] = request_id
+        entry |= _access_fields(record)
         entry |= {k: v for k, v in record.__dict__.items() if k not in _STANDARD_FIELDS}
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
+    """uvicorn's access line as fields: its args are (client, method, path, version, status)."""
+    if record.name != ACCESS_LOGGER or not isinstance(record.args, tuple) or len(record.args) != 5:
+        return {}
+    client, method, path, _, status = record.args
+    return {"client": client, "method": method, "path": path, "status": status}
+
+
+class SkipProbes(logging.Filter):
+    """Drops uvicorn's access lines for /healthz, /readyz and /metrics (every few seconds)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for a probe's access line."""
+        fields = _access_fields(record)
+        path = str(fields.get("path", "")).split("?", 1)[0]
+        return path not in PROBE_PATHS
 
 
 def configure_logging(level: str, *, json_logs: bool) -> None:
@@ -63,6 +96,20 @@ def configure_logging(level: str, *, json_logs: bool) -> None:
     root.setLevel(level)
     for noisy in ("chromadb", "httpx", "alembic", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    access = logging.getLogger(ACCESS_LOGGER)
+    if not any(isinstance(f, SkipProbes) for f in access.filters):
+        access.addFilter(SkipProbes())
+
+
+class ContextThreadPool(ThreadPoolExecutor):
+    """A thread pool whose tasks run in the submitter's context, so they keep its request id."""
+
+    def submit(  # type: ignore[override]
+        self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Future[T]:
+        """Run `fn` on a worker thread inside a copy of the caller's context."""
+        context = contextvars.copy_context()
+        return super().submit(lambda: context.run(fn, *args, **kwargs))
 
 
 class Metrics:
@@ -108,3 +155,45 @@ class Metrics:
             registry=r,
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
         )
+
+    def observe_llm_call(self, call: LlmCall) -> None:
+        """Count one model call: its outcome, latency and tokens."""
+        self.llm_calls.labels(call.purpose, call.outcome).inc()
+        self.llm_seconds.labels(call.purpose).observe(call.latency_s)
+        self.llm_tokens.labels("input").inc(call.input_tokens)
+        self.llm_tokens.labels("output").inc(call.output_tokens)
+
+
+class MetricsRecorder:
+    """An LlmCallRecorder that feeds the Prometheus metrics."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def record(self, call: LlmCall) -> None:
+        """Count the call."""
+        self.metrics.observe_llm_call(call)
+
+
+class TimedRetriever:
+    """A Retriever that times every search into lif_retrieval_seconds{operation}."""
+
+    def __init__(self, retriever: Retriever, metrics: Metrics) -> None:
+        self.retriever = retriever
+        self._seconds = metrics.retrieval_seconds
+
+    def search(self, query: str, *, k: int = 3) -> list[Passage]:
+        """The wrapped retriever's search, timed."""
+        started = time.perf_counter()
+        try:
+            return self.retriever.search(query, k=k)
+        finally:
+            self._seconds.labels("search").observe(time.perf_counter() - started)
+
+    def context_for(self, attribute: Attribute) -> Passage | None:
+        """The wrapped retriever's context passage, timed."""
+        started = time.perf_counter()
+        try:
+            return self.retriever.context_for(attribute)
+        finally:
+            self._seconds.labels("context").observe(time.perf_counter() - started)

@@ -18,6 +18,11 @@ uncertain message is checked before it is posted again.
 A dispatcher never starts a post on a claim older than half its lease, and the lease (5
 minutes) is far longer than one post, so a reaped row is not still being posted by its first
 owner. Every update to a claimed row is fenced by `claimed_by`.
+
+With `send_threads` above 1 (the sender must then be thread-safe), the posts of one batch
+overlap on a small thread pool, one person's messages in order on one thread, while the main
+thread records what came back; a rate limit on any thread stops the batch, whose unsent rest
+goes back to the queue until the wait is over.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
@@ -59,6 +66,7 @@ from bot.coaching.followup.ports import (
 )
 from bot.coaching.followup.views import NudgeMessage
 from bot.coaching.ports import Clock
+from bot.observability import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +90,7 @@ def make_worker_id() -> str:
 class DispatchReport:
     """What one run did."""
 
+    due: int = 0  # claimed by this run
     sent: int = 0  # posted by this run
     recovered: int = 0  # found already delivered after a crash: marked sent, not posted again
     rescheduled: int = 0  # held for the person's next working slot
@@ -110,10 +119,12 @@ class Dispatcher:
         clock: Clock,
         policy: FollowUpPolicy | None = None,
         worker_id: str | None = None,
-        batch_size: int = 50,
-        flush_every: int = 25,
+        batch_size: int = 100,
+        flush_every: int = 50,
         lease: timedelta = DEFAULT_LEASE,
         sleep: Callable[[float], object] | None = None,
+        send_threads: int = 1,
+        metrics: Metrics | None = None,
     ) -> None:
         self.queue = queue
         self.repository = repository
@@ -129,6 +140,12 @@ class Dispatcher:
         self._sleep = sleep or self._stopping.wait
         self._simulated: datetime | None = None
         self._marks: list[tuple[SentMark, NudgeRecord, bool]] = []  # delivered, not yet marked
+        self._pool = (
+            ThreadPoolExecutor(send_threads, thread_name_prefix="nudge-send")
+            if send_threads > 1
+            else None
+        )
+        self.metrics = metrics
 
     def send_due(self, now: datetime | None = None) -> int:
         """Send everything due by `now` (default: the clock); returns how many were posted."""
@@ -148,12 +165,25 @@ class Dispatcher:
             )
             if not batch:
                 break
+            report.due += len(batch)
             try:
-                self._send_batch(batch, report)
+                if self._pool is None:
+                    self._send_batch(batch, report)
+                else:
+                    self._send_concurrently(batch, report)
             except _Backoff as pause:
                 report.rate_limited_s += pause.retry_after
                 self._sleep(pause.retry_after)
+        self._export(report)
         return report
+
+    def _export(self, report: DispatchReport) -> None:
+        """Count the run's outcomes into lif_nudges{outcome}."""
+        if self.metrics is None:
+            return
+        for outcome, count in asdict(report).items():
+            if outcome != "rate_limited_s" and count:
+                self.metrics.nudges.labels(outcome).inc(count)
 
     def request_stop(self) -> None:
         """Finish the message in hand, hand back the rest of the batch, and return."""
@@ -184,22 +214,84 @@ class Dispatcher:
             self.queue.release(due.record.id, worker=self.worker_id, due_at=due.record.due_at)
 
     def _dispatch(self, due: DueNudge, report: DispatchReport) -> None:
-        decision = decide(due.record, due.preferences, self._now())
-        if isinstance(decision, Cancel):
-            self.queue.cancel(due.record.id, worker=self.worker_id, reason=decision.reason)
-            report.cancelled += 1
+        message = self._decided(due, report)
+        if message is None:
             return
-        if isinstance(decision, Reschedule):
-            self.queue.release(due.record.id, worker=self.worker_id, due_at=decision.due_at)
-            report.rescheduled += 1
-            return
-        message = self.render(due.record, due.goal)
         earlier = self._earlier_delivery(due, message)
         if isinstance(earlier, Delivered):
             self._delivered(due, earlier, report, posted=False)
             return
         result = earlier or self._send(message, report)
         self._record(due, result, report)
+
+    def _decided(self, due: DueNudge, report: DispatchReport) -> NudgeMessage | None:
+        """The message to post now, or None when it was cancelled or rescheduled."""
+        decision = decide(due.record, due.preferences, self._now())
+        if isinstance(decision, Cancel):
+            self.queue.cancel(due.record.id, worker=self.worker_id, reason=decision.reason)
+            report.cancelled += 1
+            return None
+        if isinstance(decision, Reschedule):
+            self.queue.release(due.record.id, worker=self.worker_id, due_at=decision.due_at)
+            report.rescheduled += 1
+            return None
+        return self.render(due.record, due.goal)
+
+    def _send_concurrently(self, batch: Sequence[DueNudge], report: DispatchReport) -> None:
+        """Post the batch on the pool, one person per task; record results as they come."""
+        assert self._pool is not None
+        halt = threading.Event()  # a rate limit: start no further post in this batch
+        people: dict[object, list[tuple[DueNudge, NudgeMessage]]] = {}
+        for due in batch:
+            message = self._decided(due, report)
+            if message is not None:
+                people.setdefault(due.record.person, []).append((due, message))
+        tasks = [self._pool.submit(self._post_in_turn, group, halt) for group in people.values()]
+        pause = 0.0
+        try:
+            for task in tasks:
+                for due, result, posted in task.result():
+                    pause = max(pause, self._take(due, result, posted, report))
+        finally:
+            self._flush(report)
+        if pause:
+            raise _Backoff(pause)
+
+    def _post_in_turn(
+        self, group: list[tuple[DueNudge, NudgeMessage]], halt: threading.Event
+    ) -> list[tuple[DueNudge, SendResult | None, bool]]:
+        """One person's messages, in order, on a pool thread; None for those not posted."""
+        results: list[tuple[DueNudge, SendResult | None, bool]] = []
+        for due, message in group:
+            if halt.is_set() or self._stopping.is_set() or self._claim_too_old(due):
+                results.append((due, None, False))
+                continue
+            earlier = self._earlier_delivery(due, message)
+            if isinstance(earlier, Delivered):
+                results.append((due, earlier, False))
+                continue
+            result = earlier or self.sender.send(message)
+            if isinstance(result, RateLimited):
+                halt.set()
+            results.append((due, result, True))
+        return results
+
+    def _take(
+        self, due: DueNudge, result: SendResult | None, posted: bool, report: DispatchReport
+    ) -> float:
+        """Record one result of the pool; the rate limit's wait, or 0."""
+        record = due.record
+        if result is None:  # not posted: back to the queue as it was
+            self.queue.release(record.id, worker=self.worker_id, due_at=record.due_at)
+        elif isinstance(result, RateLimited):
+            later = self._now() + timedelta(seconds=result.retry_after)
+            self.queue.release(record.id, worker=self.worker_id, due_at=later, error="rate limited")
+            return result.retry_after
+        elif isinstance(result, Delivered):
+            self._delivered(due, result, report, posted=posted)
+        else:
+            self._record(due, result, report)
+        return 0.0
 
     def _earlier_delivery(self, due: DueNudge, message: NudgeMessage) -> SendResult | None:
         """For a message a dead dispatcher may have posted: Delivered if it did, else None."""
@@ -308,12 +400,23 @@ class Dispatcher:
                 return
 
 
+DAY_SECONDS = 24 * 60 * 60
+
+
 class DispatcherLoop:
     """Runs a dispatcher every `interval_s` seconds in a background thread; stops cleanly."""
 
-    def __init__(self, dispatcher: Dispatcher, interval_s: float) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        interval_s: float,
+        *,
+        daily: Callable[[], object] | None = None,
+    ) -> None:
         self.dispatcher = dispatcher
         self.interval_s = interval_s
+        self.daily = daily  # housekeeping (the retention purge): at start, then once a day
+        self._daily_due = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -330,7 +433,18 @@ class DispatcherLoop:
                 self.dispatcher.run_once()
             except Exception:
                 logger.exception("nudge dispatch failed; trying again next tick")
+            self._run_daily()
             self._stop.wait(self.interval_s)
+
+    def _run_daily(self) -> None:
+        """The daily chore when a day has passed since the last; a failure waits a day too."""
+        if self.daily is None or time.monotonic() < self._daily_due:
+            return
+        self._daily_due = time.monotonic() + DAY_SECONDS
+        try:
+            self.daily()
+        except Exception:
+            logger.exception("daily housekeeping failed; trying again tomorrow")
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the loop to stop after the message in hand, and wait for it."""

@@ -79,6 +79,10 @@ class ChromaRetriever:
             chunk = self._snapshot.representative(key)
         return _to_passage(chunk, chunk.text, score)
 
+    def heartbeat(self) -> int:
+        """Ask the Chroma client whether it answers (a server's heartbeat, in nanoseconds)."""
+        return int(self._store._client.heartbeat())  # langchain-chroma keeps its client there
+
     def context_for(self, attribute: Attribute) -> Passage | None:
         """A matching organisation document, else the attribute's own description."""
         if attribute.id not in self._contexts:

@@ -28,6 +28,7 @@ from bot.slack.payloads import action_value, conversation_for_action, message_or
 
 Body = dict[str, Any]
 Work = Callable[["ActionHandlers", Conversation, Body], None]
+AfterConfirm = Callable[[Conversation], None]  # e.g. plan the follow-up check-ins
 
 
 def acked_first(work: Work) -> Callable[..., None]:
@@ -51,8 +52,11 @@ def acked_first(work: Work) -> Callable[..., None]:
 class ActionHandlers:
     """Each handler: parse the value, one service call, render, one or two Slack calls."""
 
-    def __init__(self, service: ReflectionService) -> None:
+    def __init__(
+        self, service: ReflectionService, after_confirm: AfterConfirm | None = None
+    ) -> None:
         self.service = service
+        self.after_confirm = after_confirm
 
     # -- a step ---------------------------------------------------------------------------
 
@@ -61,6 +65,7 @@ class ActionHandlers:
         """Save the rating, show it on the step's message, and post the next step."""
         reflection_id, attribute_id, value = ids.unpack(action_value(body), 3)
         rating = int(value)
+        flows.think(self.service, conversation)
         outcome = self.service.rate(conversation.person, reflection_id, attribute_id, rating)
         label = self.service.questions.label(rating)
         self._close_step(conversation, body, attribute_id, rated(rating, label))
@@ -70,6 +75,7 @@ class ActionHandlers:
     def handle_skip(self, conversation: Conversation, body: Body) -> None:
         """Move on without a rating."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
+        flows.think(self.service, conversation)
         outcome = self.service.skip(conversation.person, reflection_id, attribute_id)
         self._close_step(conversation, body, attribute_id, wording.SKIPPED)
         flows.post_outcome(conversation, outcome)
@@ -78,6 +84,7 @@ class ActionHandlers:
     def handle_back(self, conversation: Conversation, body: Body) -> None:
         """Go back one step (from a step, or from the summary to the last step)."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
+        flows.think(self.service, conversation)
         step = self.service.back(conversation.person, reflection_id)
         if attribute_id == ids.FROM_SUMMARY:  # the summary no longer applies
             conversation.replace(message_origin(body)[1], build_note(wording.WENT_BACK))
@@ -97,14 +104,15 @@ class ActionHandlers:
     def handle_write(self, conversation: Conversation, body: Body) -> None:
         """Open a form for a longer written reflection on the current step."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
-        step = self.service.current(conversation.person, reflection_id)
-        if not isinstance(step, StepView) or step.attribute.id != attribute_id:
-            raise StaleAction(
-                f"That button belongs to an earlier step ({attribute_id}). Reply in this "
-                "chat to add to the current step, or use Back to return to it."
-            )
         modal = ids.ModalContext(reflection_id, attribute_id, *message_origin(body))
-        conversation.open_modal(body["trigger_id"], build_write_modal(step, modal))
+        with flows.modal_for(self.service, conversation, body["trigger_id"]) as show:
+            step = self.service.current(conversation.person, reflection_id)
+            if not isinstance(step, StepView) or step.attribute.id != attribute_id:
+                raise StaleAction(
+                    f"That button belongs to an earlier step ({attribute_id}). Reply in this "
+                    "chat to add to the current step, or use Back to return to it."
+                )
+            show(build_write_modal(step, modal))
 
     def _close_step(
         self, conversation: Conversation, body: Body, attribute_id: str, outcome: str
@@ -138,6 +146,8 @@ class ActionHandlers:
         (reflection_id,) = ids.unpack(action_value(body), 1)
         summary = self.service.confirm(conversation.person, reflection_id)
         conversation.replace(message_origin(body)[1], build_summary_message(summary))
+        if self.after_confirm is not None:
+            self.after_confirm(conversation)
 
     @acked_first
     def handle_drop(self, conversation: Conversation, body: Body) -> None:
@@ -173,9 +183,11 @@ class ActionHandlers:
         conversation.open_modal(body["trigger_id"], build_goal_modal(priority, modal))
 
 
-def register(app: App, service: ReflectionService) -> None:
+def register(
+    app: App, service: ReflectionService, *, after_confirm: AfterConfirm | None = None
+) -> None:
     """Listen for every button and menu the bot's messages and Home carry."""
-    handlers = ActionHandlers(service)
+    handlers = ActionHandlers(service, after_confirm)
     listeners: dict[str | re.Pattern[str], Callable[..., None]] = {
         ids.RATE: handlers.handle_rate,
         ids.SKIP: handlers.handle_skip,

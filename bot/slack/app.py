@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from slack_bolt import App
@@ -12,9 +11,12 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from bot.container import Coach
+from bot.observability import ContextThreadPool, Metrics
 from bot.settings import Settings, SettingsError
-from bot.slack import actions, commands, events, views
+from bot.slack import actions, assistant, commands, events, patient_data, privacy, views
+from bot.slack.followup import SlackFollowUp
 from bot.slack.idempotency import DeliveryLog, SkipRepeatedDeliveries
+from bot.slack.metrics import MeteredWebClient, ObservedApp
 from bot.slack.security import SignatureCheck
 
 logger = logging.getLogger(__name__)
@@ -25,13 +27,15 @@ WEB_API_TIMEOUT_SECONDS = 10
 LISTENER_THREADS = 12
 
 
-def make_web_client(settings: Settings) -> WebClient:
+def make_web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
     """A WebClient for SLACK_API_URL that waits out rate limits and retries server errors.
 
     The retries sleep, so this client is only ever used after the request was acknowledged.
+    With `metrics`, it counts the messages it posts and the errors Slack answers.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(
+    return MeteredWebClient(
+        metrics=metrics or Metrics(),
         token=token,
         base_url=settings.slack_api_url.rstrip("/") + "/",
         timeout=WEB_API_TIMEOUT_SECONDS,
@@ -53,10 +57,11 @@ def make_slack_app(
     """The Bolt app with every listener; with verify_token, auth.test is called right away."""
     settings = coach.settings
     secret = settings.slack_signing_secret
-    client = client or make_web_client(settings)
+    client = client or make_web_client(settings, coach.metrics)
     if not client.token:
         raise SettingsError("SLACK_BOT_TOKEN is not set: the Slack bot needs it to run")
-    app = App(
+    app = ObservedApp(
+        metrics=coach.metrics,  # ack latency per request type, and a request id per request
         name="lif-coach",
         client=client,
         signing_secret="",  # not read from the environment: SignatureCheck does the checking
@@ -64,12 +69,17 @@ def make_slack_app(
         before_authorize=SignatureCheck(secret.get_secret_value() if secret else None),
         token_verification_enabled=verify_token,
         process_before_response=False,  # ack first; listeners run on this thread pool
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="lif-slack"),
+        # Listeners run in the request's context, so their log lines keep its request id.
+        listener_executor=ContextThreadPool(LISTENER_THREADS, thread_name_prefix="lif-slack"),
     )
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))
-    for surface in (actions, events, views):
-        surface.register(app, coach.service)
-    subcommands: dict[str, commands.Subcommand] = {}
+    # Follow-up check-ins: one SlackFollowUp, shared by the confirm button, Home and its own
+    # listeners (it caches time zones and uploaded charts).
+    follow_ups = SlackFollowUp(coach, client)
+    actions.register(app, coach.service, after_confirm=follow_ups.after_confirm)
+    events.register(app, coach.service, home=follow_ups.publish_home)
+    views.register(app, coach.service)
+    subcommands: dict[str, commands.Subcommand] = follow_ups.register(app, coach)
     for feature in FEATURES:  # each adds its own listeners and `/lif-reflect` sub-commands
         subcommands |= feature.register(app, coach)
     commands.register(app, coach.service, subcommands)
@@ -85,7 +95,7 @@ class Feature(Protocol):
 
 
 # Feature modules, each `register(app, coach) -> {name: Subcommand}`; add new ones here.
-FEATURES: tuple[Feature, ...] = ()
+FEATURES: tuple[Feature, ...] = (privacy, assistant, patient_data)
 
 
 def _delivery_log(coach: Coach) -> DeliveryLog:

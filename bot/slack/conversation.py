@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.coaching.errors import CoachingError, StorageUnavailable
 from bot.coaching.models import Person
 from bot.slack.blocks import wording
+from bot.slack.blocks.notes import build_note
 from bot.slack.blocks.text import MESSAGE_TEXT, Message, mrkdwn
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Conversation:
         self.person = person
         self._channel = channel
         self._fallback = fallback  # e.g. a slash command's response_url, if the DM fails
+        self._placeholder: str | None = None  # ts of a "thinking" message the next post replaces
 
     @property
     def channel(self) -> str:
@@ -43,9 +45,20 @@ class Conversation:
         return self._channel
 
     def post(self, message: Message) -> str:
-        """Post a new message in the DM; returns its ts."""
+        """Post a new message in the DM (or fill the placeholder in place); returns its ts."""
+        placeholder, self._placeholder = self._placeholder, None
+        if placeholder is not None:
+            try:
+                self.client.chat_update(channel=self.channel, ts=placeholder, **message.as_kwargs())
+                return placeholder
+            except SlackApiError:
+                logger.exception("chat.update of a placeholder failed; posting anew")
         response = self.client.chat_postMessage(channel=self.channel, **message.as_kwargs())
         return str(response["ts"])
+
+    def thinking(self, message: Message) -> None:
+        """Post a placeholder at once; the next post (or explanation) replaces it in place."""
+        self._placeholder = self.post(message)
 
     def replace(self, message_ts: str | None, message: Message) -> None:
         """Update a message in place; cosmetic, so a failure is logged and not passed on."""
@@ -59,6 +72,12 @@ class Conversation:
     def explain(self, text: str) -> None:
         """A short note only the person sees; falls back to the command's response_url."""
         safe = mrkdwn(text, MESSAGE_TEXT)
+        if self._placeholder is not None:  # no placeholder is left saying "one moment"
+            try:
+                self.post(build_note(text))
+                return
+            except SlackApiError:
+                logger.exception("could not explain in place of the placeholder")
         try:
             self.client.chat_postEphemeral(
                 channel=self.channel, user=self.person.user_id, text=safe
@@ -69,9 +88,14 @@ class Conversation:
             logger.exception("chat.postEphemeral failed; replying through response_url")
             self._fallback(safe)
 
-    def open_modal(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """Open a modal (within 3 seconds of the click that gave the trigger_id)."""
-        self.client.views_open(trigger_id=trigger_id, view=view)
+    def open_modal(self, trigger_id: str, view: dict[str, Any]) -> str:
+        """Open a modal (within 3 seconds of the click that gave the trigger_id); its view id."""
+        response = self.client.views_open(trigger_id=trigger_id, view=view)
+        return str((response.get("view") or {}).get("id", ""))
+
+    def update_modal(self, view_id: str, view: dict[str, Any]) -> None:
+        """Replace the content of an open modal (no time limit, unlike opening one)."""
+        self.client.views_update(view_id=view_id, view=view)
 
     def publish_home(self, view: dict[str, Any]) -> None:
         """Replace the person's App Home tab."""

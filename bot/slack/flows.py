@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from slack_sdk.errors import SlackApiError
+
 from bot.coaching.engine import ReflectionService
+from bot.coaching.errors import CoachingError, PatientDataWarning
 from bot.coaching.framework import Attribute, Domain
+from bot.coaching.models import Person
 from bot.coaching.views import Outcome, StepView, SummaryView
 from bot.slack.blocks import (
     build_intro_message,
@@ -12,9 +21,48 @@ from bot.slack.blocks import (
     build_summary_message,
     wording,
 )
+from bot.slack.blocks.assistant import build_answer_message
+from bot.slack.blocks.intro import build_role_message
+from bot.slack.blocks.modals import build_loading_modal, build_notice_modal
+from bot.slack.blocks.notes import (
+    build_follow_up_message,
+    build_patient_data_message,
+    build_thinking_message,
+)
 from bot.slack.conversation import Conversation
 
+logger = logging.getLogger(__name__)
+
 LATEST = "latest"
+QUESTION_MARK = "?"
+
+View = dict[str, Any]
+
+
+class PendingTexts(Protocol):
+    """Texts held back by the patient-data warning until the person chooses (by id)."""
+
+    def add(
+        self, person: Person, *, reflection_id: str, attribute_id: str, purpose: str, text: str
+    ) -> str:
+        """Hold a text back; returns the id the warning's buttons carry."""
+        ...
+
+
+def model_on(service: ReflectionService) -> bool:
+    """Whether the AI coach is switched on (so steps, summaries and answers take a moment)."""
+    return service.assist is not None
+
+
+def think(
+    service: ReflectionService,
+    conversation: Conversation,
+    text: str = wording.THINKING,
+    plain: str = wording.THINKING_TEXT,
+) -> None:
+    """With the AI coach on, show a placeholder at once; the next post replaces it in place."""
+    if model_on(service):
+        conversation.thinking(build_thinking_message(text, plain))
 
 
 def post_outcome(conversation: Conversation, outcome: Outcome) -> str:
@@ -25,17 +73,22 @@ def post_outcome(conversation: Conversation, outcome: Outcome) -> str:
 
 
 def show_intro(service: ReflectionService, conversation: Conversation, _: str = "") -> None:
-    """The introduction with buttons to start or resume."""
-    conversation.post(build_intro_message(service.introduction(conversation.person)))
+    """The introduction with buttons to start or resume, then the AI coach's role question."""
+    intro = service.introduction(conversation.person)
+    conversation.post(build_intro_message(intro))
+    if intro.role_question:
+        conversation.post(build_role_message())
 
 
 def start(service: ReflectionService, conversation: Conversation, scope: str) -> None:
     """Begin a reflection on all three domains or one, and post its first step."""
+    think(service, conversation)
     post_outcome(conversation, service.start(conversation.person, scope))
 
 
 def resume(service: ReflectionService, conversation: Conversation, _: str = "") -> None:
     """Post the step (or summary) where the person left off."""
+    think(service, conversation)
     post_outcome(conversation, service.resume(conversation.person))
 
 
@@ -62,17 +115,115 @@ def show_summary(
         conversation.explain(wording.NO_SUMMARY)
 
 
-def save_reply(service: ReflectionService, conversation: Conversation, text: str) -> None:
-    """Add a DM reply to the written reflection of the current step, and acknowledge it."""
+def show_summary_at(
+    conversation: Conversation, message_ts: str | None, summary: SummaryView
+) -> None:
+    """Redraw the summary message a form came from, or post it when there is none (Home)."""
+    if message_ts:
+        conversation.replace(message_ts, build_summary_message(summary))
+    else:
+        conversation.post(build_summary_message(summary))
+
+
+def handle_dm_text(
+    service: ReflectionService, conversation: Conversation, text: str, pending: PendingTexts
+) -> None:
+    """A DM message: a question (starting with ?, or with no reflection going on) or a reply."""
+    if text.lstrip().startswith(QUESTION_MARK):
+        answer_question(service, conversation, text.lstrip().lstrip(QUESTION_MARK))
+    elif service.resume_info(conversation.person) is None:
+        answer_question(service, conversation, text, how_to_start=True)
+    else:
+        save_reply(service, conversation, text, pending)
+
+
+def answer_question(
+    service: ReflectionService,
+    conversation: Conversation,
+    question: str,
+    *,
+    how_to_start: bool = False,
+) -> None:
+    """Answer a question about the framework, citing attribute ids (or decline politely)."""
+    think(service, conversation, wording.LOOKING_UP, wording.LOOKING_UP_TEXT)
+    view = service.ask(conversation.person, question)
+    conversation.post(build_answer_message(view, how_to_start=how_to_start))
+
+
+def save_reply(
+    service: ReflectionService, conversation: Conversation, text: str, pending: PendingTexts
+) -> None:
+    """Add a DM reply to the written reflection of the current step, and acknowledge it.
+
+    Text that looks like patient data is held back, and the person chooses what to do.
+    """
     person = conversation.person
     outcome = service.resume(person)
     if isinstance(outcome, SummaryView):
         conversation.explain(wording.AT_SUMMARY)
         return
     earlier = outcome.answer.text if outcome.answer else ""
-    combined = f"{earlier}\n\n{text}" if earlier.strip() else text
-    links = service.write(person, outcome.reflection_id, outcome.attribute.id, combined)
-    conversation.post(build_saved_note(outcome.attribute, links, added=bool(earlier.strip())))
+    rid, attribute = outcome.reflection_id, outcome.attribute
+    try:
+        links = service.write(person, rid, attribute.id, joined(earlier, text))
+    except PatientDataWarning as warning:
+        held = pending.add(
+            person, reflection_id=rid, attribute_id=attribute.id, purpose="reply", text=text
+        )
+        conversation.post(build_patient_data_message(warning, held))
+        return
+    conversation.post(build_saved_note(attribute, links, added=bool(earlier.strip())))
+    follow_up(service, conversation, rid, attribute)
+
+
+def joined(earlier: str, text: str) -> str:
+    """A further reply added to what the person wrote before on the same step."""
+    return f"{earlier}\n\n{text}" if earlier.strip() else text
+
+
+def follow_up(
+    service: ReflectionService, conversation: Conversation, reflection_id: str, attribute: Attribute
+) -> None:
+    """After saving, the AI coach's one follow-up question, if it has one (an aid: never fails)."""
+    try:
+        question = service.follow_up(conversation.person, reflection_id, attribute.id)
+        if question:
+            conversation.post(build_follow_up_message(attribute, question))
+    except Exception:  # the answer is saved and acknowledged; a missing follow-up costs nothing
+        logger.exception("no follow-up question after a saved answer")
+
+
+@contextmanager
+def modal_for(
+    service: ReflectionService, conversation: Conversation, trigger_id: str
+) -> Iterator[Callable[[View], None]]:
+    """Yields `show(view)`, which opens the modal (or fills in a loading one, see below)."""
+
+    def open_now(view: View) -> None:
+        conversation.open_modal(trigger_id, view)
+
+    if not model_on(service):
+        yield open_now
+        return
+    # The AI coach may take longer than a trigger's 3 seconds: open a loading modal at once.
+    view_id = conversation.open_modal(trigger_id, build_loading_modal())
+    with problems_shown_in(conversation, view_id):
+        yield lambda view: conversation.update_modal(view_id, view)
+
+
+@contextmanager
+def problems_shown_in(conversation: Conversation, view_id: str) -> Iterator[None]:
+    """A problem the person can act on is shown in the open modal, not in a separate note."""
+    try:
+        yield
+    except CoachingError as error:
+        try:
+            conversation.update_modal(
+                view_id, build_notice_modal(wording.PROBLEM_TITLE, error.message)
+            )
+        except SlackApiError:
+            logger.exception("could not show a problem in the modal")
+            raise error from None
 
 
 def attribute_and_domain(service: ReflectionService, attribute_id: str) -> tuple[Attribute, Domain]:

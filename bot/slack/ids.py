@@ -23,11 +23,17 @@ DROP = re.compile(r"^lif\.drop\.[A-Za-z0-9]+$")
 SWAP = re.compile(r"^lif\.swap\.[A-Za-z0-9]+$")
 ADD = "lif.add"
 FROM_SUMMARY = "-"  # the attribute part of Back's value on the summary, which has none
+# The patient-data warning's choices; each button's value is the id of the text held back.
+PATIENT_DATA = re.compile(r"^lif\.pd\.(redact|keep|edit)$")
+ROLE = "lif.role"
+ROLE_SKIP = "lif.role_skip"
 
 GOAL_MODAL = "lif.goal_modal"
 WRITE_MODAL = "lif.write_modal"
 GOAL_BLOCK, GOAL_INPUT = "goal", "goal_text"
 WRITE_BLOCK, WRITE_INPUT = "reflection", "reflection_text"
+ROLE_MODAL = "lif.role_modal"
+ROLE_BLOCK, ROLE_INPUT = "role", "role_text"
 
 _SEPARATOR = "|"
 
@@ -47,6 +53,19 @@ def rate(rating: int) -> str:
 def start(scope: str) -> str:
     """The action id of a start button for a scope."""
     return f"{PREFIX}start.{scope}"
+
+
+def patient_data(choice: str) -> str:
+    """The action id of a patient-data warning button: redact, keep or edit."""
+    return f"{PREFIX}pd.{choice}"
+
+
+def choice_of(action_id: str) -> str:
+    """The choice a patient-data warning button stands for."""
+    match = PATIENT_DATA.match(action_id)
+    if match is None:
+        raise _old_button()
+    return match.group(1)
 
 
 def per_attribute(kind: str, attribute_id: str) -> str:
@@ -95,3 +114,24 @@ class ModalContext:
             return cls(data["r"], data["a"], data.get("c"), data.get("t"))
         except (ValueError, KeyError, TypeError) as error:
             raise _old_button() from error
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message a modal will update once submitted (private_metadata of the role form)."""
+
+    channel: str | None = None
+    message_ts: str | None = None
+
+    def dumps(self) -> str:
+        """As private_metadata."""
+        return json.dumps({"c": self.channel, "t": self.message_ts})
+
+    @classmethod
+    def loads(cls, metadata: str | None) -> MessageRef:
+        """From private_metadata; an empty reference when it isn't one of ours."""
+        try:
+            data = json.loads(metadata or "")
+            return cls(data.get("c"), data.get("t"))
+        except (ValueError, AttributeError):
+            return cls()

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.coaching.models import Person
 from bot.slack.conversation import Conversation
+from bot.slack.flows import PendingTexts
 
 
 def person_of(context: BoltContext) -> Person:
@@ -67,3 +68,14 @@ def is_persons_dm_message(event: dict[str, Any]) -> bool:
         and bool(event.get("user"))
         and bool((event.get("text") or "").strip())
     )
+
+
+PENDING_KEY = "lif_pending_texts"  # set on every request's context by bot.slack.patient_data
+
+
+def pending_of(context: BoltContext) -> PendingTexts:
+    """Where texts stopped by the patient-data warning wait for the person's choice."""
+    pending = context.get(PENDING_KEY)
+    if pending is None:
+        raise RuntimeError("the patient-data feature is not registered on this app")
+    return pending

@@ -1,11 +1,23 @@
-"""Running the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP under uvicorn."""
+"""Running the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP under uvicorn.
+
+Both modes serve the probes on PORT: GET /healthz (the process is up), GET /readyz (the database
+and Chroma answer and the migrations are current) and GET /metrics (Prometheus text). In HTTP
+mode they sit beside POST /slack/events; in Socket Mode a small uvicorn server in a thread
+serves them alone.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any, Protocol
+import socket
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Protocol, runtime_checkable
 
+import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -20,30 +32,97 @@ from starlette.routing import Route
 from bot.container import Coach
 from bot.settings import SettingsError
 from bot.slack.app import make_slack_app
+from bot.slack.nudge_sender import make_check_in_loop
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
 HTTP_HOST = "0.0.0.0"  # all interfaces: the usual need inside a container
+READY_TIMEOUT_S = 3.0  # under the chart's readiness probe timeout
+
+Check = Callable[[], object]  # raises when what it checks cannot be used
 
 
 class _Startable(Protocol):
     def start(self) -> None: ...
 
 
+class _Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+@runtime_checkable
+class HasHeartbeat(Protocol):
+    """A retriever backed by a Chroma client that can be asked whether it answers."""
+
+    def heartbeat(self) -> int: ...
+
+
 SocketModeFactory = Callable[[App, str], _Startable]
 HttpRunner = Callable[[Starlette, int], None]
+ProbeStarter = Callable[[Starlette, int], _Stoppable]
+
+
+def readiness_checks(coach: Coach) -> dict[str, Check]:
+    """What /readyz checks: the database (reachable, migrated), and Chroma when it is used."""
+    from bot.storage.database import check_ready
+
+    checks: dict[str, Check] = {"database": lambda: check_ready(coach.engine)}
+    if isinstance(coach.retriever, HasHeartbeat):
+        checks["chroma"] = coach.retriever.heartbeat
+    return checks
+
+
+def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -> list[Route]:
+    """GET /healthz, /readyz and /metrics."""
+    checks = readiness_checks(coach) if checks is None else checks
+    registry = coach.metrics.registry
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"ok": True})  # answering at all is the proof of life
+
+    async def readyz(_: Request) -> Response:
+        results = dict(
+            zip(checks, await asyncio.gather(*map(_run_check, checks.values())), strict=True)
+        )
+        failed = [name for name, result in results.items() if result != "ok"]
+        if failed:
+            logger.warning("not ready: %s", "; ".join(f"{n}: {results[n]}" for n in failed))
+            body = {"ok": False, "failed": failed, "checks": results}
+            return JSONResponse(body, status_code=503)
+        return JSONResponse({"ok": True, "checks": results})
+
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return [
+        Route(HEALTH_PATH, healthz, methods=["GET"]),
+        Route(READY_PATH, readyz, methods=["GET"]),
+        Route(METRICS_PATH, metrics, methods=["GET"]),
+    ]
+
+
+async def _run_check(check: Check) -> str:
+    """ "ok", or why the check failed (its message: no secrets or personal data in these)."""
+    try:
+        await asyncio.wait_for(run_in_threadpool(check), READY_TIMEOUT_S)
+    except TimeoutError:
+        return f"no answer within {READY_TIMEOUT_S:.0f} s"
+    except Exception as error:
+        return f"{type(error).__name__}: {str(error)[:300]}"
+    return "ok"
 
 
 def make_asgi_app(
-    coach: Coach, *, app: App | None = None, ready: Callable[[], None] | None = None
+    coach: Coach, *, app: App | None = None, checks: Mapping[str, Check] | None = None
 ) -> Starlette:
-    """Starlette with Bolt at POST /slack/events and a readiness check at GET /healthz."""
+    """Starlette with Bolt at POST /slack/events, beside the probes and the metrics."""
     if coach.settings.slack_signing_secret is None:
         raise SettingsError("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack")
     bolt = app or make_slack_app(coach)
-    check = ready or _database_check(coach)
 
     async def slack_events(request: Request) -> Response:
         body = await request.body()
@@ -52,20 +131,53 @@ def make_asgi_app(
         bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
         return to_starlette_response(bolt_response)
 
-    async def healthz(_: Request) -> Response:
-        try:
-            await run_in_threadpool(check)
-        except Exception as error:
-            logger.warning("health check failed: %s", type(error).__name__)
-            return JSONResponse({"ok": False, "error": "database unavailable"}, status_code=503)
-        return JSONResponse({"ok": True})
+    routes = [Route(EVENTS_PATH, slack_events, methods=["POST"])]
+    return Starlette(routes=routes + make_probe_routes(coach, checks))
 
-    return Starlette(
-        routes=[
-            Route(EVENTS_PATH, slack_events, methods=["POST"]),
-            Route(HEALTH_PATH, healthz, methods=["GET"]),
-        ]
-    )
+
+def make_probe_app(coach: Coach, checks: Mapping[str, Check] | None = None) -> Starlette:
+    """The probes and the metrics alone, for Socket Mode."""
+    return Starlette(routes=make_probe_routes(coach, checks))
+
+
+class BackgroundServer:
+    """uvicorn serving an ASGI app from a daemon thread (the probes in Socket Mode)."""
+
+    def __init__(self, asgi: Starlette, port: int, host: str = HTTP_HOST) -> None:
+        config = uvicorn.Config(
+            asgi, host=host, port=port, log_config=None, lifespan="off", access_log=False
+        )
+        self.server = uvicorn.Server(config)
+        self.socket = socket.create_server((host, port), reuse_port=False)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        """The port it listens on (useful when started on port 0)."""
+        return int(self.socket.getsockname()[1])
+
+    def start(self, timeout: float = 10.0) -> BackgroundServer:
+        """Start serving; returns once uvicorn is up."""
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the probe server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.socket.close()
+
+
+def start_probe_server(asgi: Starlette, port: int) -> BackgroundServer:
+    """Serve the probes on PORT from a background thread."""
+    return BackgroundServer(asgi, port).start()
 
 
 def serve(
@@ -73,6 +185,7 @@ def serve(
     *,
     socket_mode: SocketModeFactory = SocketModeHandler,
     run_http: HttpRunner | None = None,
+    start_probes: ProbeStarter | None = None,
 ) -> None:
     """Run the bot until stopped: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = coach.settings
@@ -80,19 +193,25 @@ def serve(
     if settings.slack_app_token is not None:
         app_token = _require(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-")
         app = _verified_app(coach)
-        logger.info("LIF Coach is connecting to Slack in Socket Mode")
-        socket_mode(app, app_token).start()
+        probes = (start_probes or start_probe_server)(make_probe_app(coach), settings.port)
+        logger.info(
+            "LIF Coach is connecting to Slack in Socket Mode (probes on port %s)", settings.port
+        )
+        try:
+            with make_check_in_loop(coach):  # follow-up check-ins go out from this process
+                socket_mode(app, app_token).start()
+        finally:
+            probes.stop()
         return
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
     asgi = make_asgi_app(coach, app=_verified_app(coach))
     logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
-    (run_http or run_uvicorn)(asgi, settings.port)
+    with make_check_in_loop(coach):  # follow-up check-ins go out from this process
+        (run_http or run_uvicorn)(asgi, settings.port)
 
 
 def run_uvicorn(asgi: Starlette, port: int) -> None:
     """Serve the ASGI app with uvicorn; logging stays as the CLI configured it."""
-    import uvicorn
-
     uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
 
 
@@ -116,9 +235,3 @@ def _require(secret: SecretStr | None, variable: str, prefix: str) -> str:
             f"{variable} should start with '{prefix}': check that you copied the right token"
         )
     return value
-
-
-def _database_check(coach: Coach) -> Callable[[], Any]:
-    from bot.storage.database import check_ready
-
-    return lambda: check_ready(coach.engine)

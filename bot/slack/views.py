@@ -1,7 +1,9 @@
 """Modal submissions: a goal for a priority area, a written reflection on a step.
 
 The service is called before the ack, so that a problem can be shown under the input
-(response_action "errors") with the person's text still in the form.
+(response_action "errors") with the person's text still in the form, and text that looks like
+patient data turns the form into the warning (response_action "update"). Anything that may call
+the AI coach (the follow-up question) happens after the ack.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.engine import ReflectionService
-from bot.coaching.errors import CoachingError
-from bot.slack import ids
-from bot.slack.blocks import build_saved_note, build_summary_message, wording
+from bot.coaching.errors import CoachingError, PatientDataWarning
+from bot.coaching.models import Person
+from bot.slack import flows, ids
+from bot.slack.blocks import build_saved_note, wording
+from bot.slack.blocks.modals import build_patient_data_modal
 from bot.slack.blocks.text import ERROR_TEXT, cut
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import input_value, person_of
+from bot.slack.payloads import input_value, pending_of, person_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+Warn = Callable[[PatientDataWarning], dict[str, Any]]
 
 
 class ViewHandlers:
@@ -43,21 +48,19 @@ class ViewHandlers:
             summary = self.service.set_goal(person, modal.reflection_id, modal.attribute_id, goal)
             return modal, summary
 
-        saved = _ack_after(ack, ids.GOAL_BLOCK, save)
+        warn = _warning_form(context, person, view, "goal", goal)
+        saved = _ack_after(ack, ids.GOAL_BLOCK, save, warn)
         if saved is None:
             return
         modal, summary = saved
         conversation = Conversation(client, person, channel=modal.channel)
         with replying_on_failure(conversation):
-            if modal.message_ts:
-                conversation.replace(modal.message_ts, build_summary_message(summary))
-            else:
-                conversation.post(build_summary_message(summary))
+            flows.show_summary_at(conversation, modal.message_ts, summary)
 
     def handle_write_submission(
         self, ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        """Save the written reflection, then acknowledge it in the DM."""
+        """Save the written reflection, then acknowledge it in the DM (and maybe follow up)."""
         person = person_of(context)
         text = input_value(view, ids.WRITE_BLOCK, ids.WRITE_INPUT)
 
@@ -66,7 +69,8 @@ class ViewHandlers:
             links = self.service.write(person, modal.reflection_id, modal.attribute_id, text)
             return modal, links
 
-        saved = _ack_after(ack, ids.WRITE_BLOCK, save)
+        warn = _warning_form(context, person, view, "answer", text)
+        saved = _ack_after(ack, ids.WRITE_BLOCK, save, warn)
         if saved is None:
             return
         modal, links = saved
@@ -74,12 +78,35 @@ class ViewHandlers:
         with replying_on_failure(conversation):
             attribute = self.service.framework.attribute(modal.attribute_id)
             conversation.post(build_saved_note(attribute, links, added=False))
+            flows.follow_up(self.service, conversation, modal.reflection_id, attribute)
 
 
-def _ack_after(ack: Ack, block_id: str, save: Callable[[], T]) -> T | None:
-    """Run `save`, then ack: empty (closing the modal) or with the error under the input."""
+def _warning_form(
+    context: BoltContext, person: Person, view: dict[str, Any], purpose: str, text: str
+) -> Warn:
+    """What the form turns into on a patient-data warning; the text waits for the choice."""
+
+    def warn(warning: PatientDataWarning) -> dict[str, Any]:
+        modal = ids.ModalContext.loads(view.get("private_metadata"))
+        held = pending_of(context).add(
+            person,
+            reflection_id=modal.reflection_id,
+            attribute_id=modal.attribute_id,
+            purpose=purpose,
+            text=text,
+        )
+        return build_patient_data_modal(warning, held, modal)
+
+    return warn
+
+
+def _ack_after(ack: Ack, block_id: str, save: Callable[[], T], warn: Warn) -> T | None:
+    """Run `save`, then ack: empty (closing the modal), the warning, or the error under input."""
     try:
         result = save()
+    except PatientDataWarning as warning:
+        _ack_warning(ack, block_id, warn, warning)
+        return None
     except CoachingError as error:
         ack(response_action="errors", errors={block_id: cut(error.message, ERROR_TEXT)})
         return None
@@ -89,6 +116,19 @@ def _ack_after(ack: Ack, block_id: str, save: Callable[[], T]) -> T | None:
         return None
     ack()
     return result
+
+
+def _ack_warning(ack: Ack, block_id: str, warn: Warn, warning: PatientDataWarning) -> None:
+    try:
+        view = warn(warning)
+    except CoachingError as error:
+        ack(response_action="errors", errors={block_id: cut(error.message, ERROR_TEXT)})
+        return
+    except Exception:
+        logger.exception("unexpected failure holding back a text")
+        ack(response_action="errors", errors={block_id: cut(wording.UNEXPECTED, ERROR_TEXT)})
+        return
+    ack(response_action="update", view=view)
 
 
 def register(app: App, service: ReflectionService) -> None:

@@ -10,12 +10,25 @@ serialises, so it stays correct, but run one dispatcher on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -55,6 +68,20 @@ def _at(value: datetime) -> datetime:
 
 def _of(table: Any, person: Person) -> Any:
     return and_(table.c.workspace_id == person.workspace_id, table.c.user_id == person.user_id)
+
+
+def _any_of(table: Any, people: Iterable[Person]) -> Any:
+    """Rows of any of these people, as `workspace = ? AND user IN (...)` per workspace: the
+    form both databases answer from the (workspace_id, user_id) index."""
+    users: dict[str, set[str]] = {}
+    for person in people:
+        users.setdefault(person.workspace_id, set()).add(person.user_id)
+    return or_(
+        *(
+            and_(table.c.workspace_id == workspace, table.c.user_id.in_(sorted(ids)))
+            for workspace, ids in sorted(users.items())
+        )
+    )
 
 
 class SqlNudgeRepository:
@@ -227,9 +254,33 @@ class SqlNudgeRepository:
         ]
 
     def mark_sent(self, marks: list[SentMark], *, worker: str) -> list[PlanResult | None]:
-        """Record deliveries and plan their follow-ups in one transaction (see the port)."""
+        """Record deliveries and plan their follow-ups in one transaction (see the port).
+
+        A handful of statements for the whole group, however many marks it holds: one fenced
+        UPDATE, one lock on the people's preferences, one multi-row upsert of the follow-ups and
+        one UPDATE cancelling what they replace. The outcome is the one marking each in turn
+        would give (the last plan for a person and kind wins and cancels the others).
+        """
+        if not marks:
+            return []
         with self._transaction() as connection:
-            return [_mark_sent(connection, mark, worker) for mark in marks]
+            marked = _mark_all_sent(connection, marks, worker)
+            held = [mark for mark in marks if mark.nudge_id in marked and mark.followups]
+            versions = _lock_people(connection, [mark.followups[0].person for mark in held])
+            fresh = {
+                mark.nudge_id
+                for mark in held
+                if versions.get(mark.followups[0].person) == mark.prefs_version
+            }
+            _plan_all(connection, [f for m in held if m.nudge_id in fresh for f in m.followups])
+        return [
+            None
+            if mark.nudge_id not in marked
+            else PlanResult.STALE
+            if mark.followups and mark.nudge_id not in fresh
+            else PlanResult.PLANNED
+            for mark in marks
+        ]
 
     def release(
         self,
@@ -289,24 +340,86 @@ class SqlNudgeRepository:
 # -- helpers that run inside a caller's transaction --------------------------------------------
 
 
-def _mark_sent(connection: Connection, mark: SentMark, worker: str) -> PlanResult | None:
-    marked = _fenced(mark.nudge_id, worker).values(
-        status=NudgeStatus.SENT.value,
-        sent_at=mark.sent_at,
-        delivery_ref=mark.ref[:64],
-        uncertain_since=None,
-        last_error=None,
+def _mark_all_sent(connection: Connection, marks: Sequence[SentMark], worker: str) -> set[int]:
+    """Mark the rows this worker still holds sent, in one statement; the ids it marked."""
+    ids = [mark.nudge_id for mark in marks]
+    sent_at = case(
+        {m.nudge_id: literal(m.sent_at, nudges.c.sent_at.type) for m in marks},
+        value=nudges.c.id,
     )
-    if connection.execute(marked).rowcount != 1:
-        return None
-    if not mark.followups:
-        return PlanResult.PLANNED
-    assert mark.prefs_version is not None
-    if _lock_person(connection, mark.followups[0].person) != mark.prefs_version:
-        return PlanResult.STALE
-    for followup in mark.followups:
-        _plan_locked(connection, followup)
-    return PlanResult.PLANNED
+    refs = case({m.nudge_id: literal(m.ref[:64]) for m in marks}, value=nudges.c.id)
+    statement = (
+        update(nudges)
+        .where(nudges.c.id.in_(ids))
+        .where(nudges.c.status == SENDING)
+        .where(nudges.c.claimed_by == worker)
+        .values(
+            status=NudgeStatus.SENT.value,
+            sent_at=sent_at,
+            delivery_ref=refs,
+            uncertain_since=None,
+            last_error=None,
+        )
+        .returning(nudges.c.id)
+    )
+    return set(connection.execute(statement).scalars())
+
+
+def _lock_people(connection: Connection, people: Sequence[Person]) -> dict[Person, int]:
+    """Lock these people's preferences rows, in one order so two dispatchers never deadlock
+    (SQLite: the marking UPDATE already holds its write lock); their versions."""
+    if not people:
+        return {}
+    rows = connection.execute(
+        select(nudge_preferences.c.workspace_id, nudge_preferences.c.user_id)
+        .add_columns(nudge_preferences.c.version)
+        .where(_any_of(nudge_preferences, people))
+        .order_by(nudge_preferences.c.workspace_id, nudge_preferences.c.user_id)
+        .with_for_update()
+    ).all()
+    return {Person(workspace_id=ws, user_id=user): version for ws, user, version in rows}
+
+
+def _plan_all(connection: Connection, planned: Sequence[PlannedNudge]) -> None:
+    """_plan_locked for many, in two statements: a multi-row upsert, then the cancellations.
+
+    Plans of distinct (person, kind) never touch each other's rows, so they go together; a
+    person and kind planned twice in one group (rare) are planned one by one, in order.
+    """
+    kinds = Counter(map(_kind_of, planned))
+    single = [nudge for nudge in planned if kinds[_kind_of(nudge)] == 1]
+    for nudge in planned:
+        if kinds[_kind_of(nudge)] > 1:
+            _plan_locked(connection, nudge)
+    if not single:
+        return
+    values = [_planned_row(nudge) for nudge in single]
+    insert_rows = _insert(connection)
+    upsert = insert_rows.on_conflict_do_update(
+        index_elements=["workspace_id", "user_id", "period_key", "kind"],
+        set_={
+            column: insert_rows.excluded[column] for column in values[0] if column != "created_at"
+        },
+        # Not IN (...): an expanding parameter cannot go in a statement run for many rows.
+        where=or_(nudges.c.status == PENDING, nudges.c.status == NudgeStatus.CANCELLED.value),
+    ).returning(nudges.c.id, nudges.c.workspace_id, nudges.c.user_id, nudges.c.kind)
+    # Executed with many parameter sets: SQLAlchemy sends them as multi-row VALUES batches
+    # ("insertmanyvalues") from one cached compiled statement. A period already sent, being
+    # sent or failed is not updated, so it is absent from what comes back.
+    kept = connection.execute(upsert, values).all()
+    by_kind: dict[str, list[Any]] = {}
+    for row in kept:
+        by_kind.setdefault(row.kind, []).append(row)
+    for kind, rows in by_kind.items():  # one UPDATE per kind, on the person index
+        people = [Person(workspace_id=row.workspace_id, user_id=row.user_id) for row in rows]
+        connection.execute(
+            update(nudges)
+            .where(_any_of(nudges, people))
+            .where(nudges.c.kind == kind)
+            .where(nudges.c.status == PENDING)
+            .where(nudges.c.id.not_in([row.id for row in rows]))
+            .values(status=NudgeStatus.CANCELLED.value, last_error="replaced")
+        )
 
 
 def _lock_person(connection: Connection, person: Person) -> int | None:
@@ -356,6 +469,10 @@ def _plan_locked(connection: Connection, nudge: PlannedNudge) -> PlanResult:
     return PlanResult.PLANNED
 
 
+def _kind_of(nudge: PlannedNudge) -> tuple[str, str, str]:
+    return nudge.person.workspace_id, nudge.person.user_id, nudge.kind.value
+
+
 def _insert(connection: Connection) -> postgresql.Insert | sqlite.Insert:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     return dialect.insert(nudges)
@@ -395,9 +512,9 @@ def _preferences_of(
 ) -> dict[Person, NudgePreferences]:
     if not people:
         return {}
-    keys = {(p.workspace_id, p.user_id) for p in people}
-    pk = tuple_(nudge_preferences.c.workspace_id, nudge_preferences.c.user_id)
-    rows = connection.execute(select(nudge_preferences).where(pk.in_(list(keys)))).mappings()
+    rows = connection.execute(
+        select(nudge_preferences).where(_any_of(nudge_preferences, people))
+    ).mappings()
     found = (_preferences(row) for row in rows)
     return {prefs.person: prefs for prefs in found}
 

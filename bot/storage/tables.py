@@ -1,4 +1,8 @@
-"""The database schema, in its own MetaData; Alembic migrations mirror it."""
+"""The database schema, in its own MetaData; Alembic migrations mirror it.
+
+Every column holding something a person wrote is EncryptedText (Fernet, bot/storage/crypto.py):
+a dump of the database shows tokens, never their words. docs/privacy.md maps every field.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
     Time,
     UniqueConstraint,
 )
+
+from bot.storage.crypto import EncryptedText
 
 metadata = MetaData()
 
@@ -51,7 +56,7 @@ answers = Table(
     ),
     Column("attribute_id", String(8), primary_key=True),
     Column("rating", Integer),
-    Column("text", Text, nullable=False),
+    Column("text", EncryptedText, nullable=False),
     Column("skipped", Boolean, nullable=False),
     Column("question_id", String(32)),
     Column("related_attribute_ids", JSON, nullable=False),
@@ -67,7 +72,7 @@ summaries = Table(
         ForeignKey("reflections.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("domain_note", Text, nullable=False),
+    Column("domain_note", EncryptedText, nullable=False),
     Column("candidates", JSON, nullable=False),
     Column("generated_at", DateTime(timezone=True), nullable=False),
     Column("confirmed_at", DateTime(timezone=True)),
@@ -84,9 +89,9 @@ priorities = Table(
     ),
     Column("attribute_id", String(8), primary_key=True),
     Column("rank", Integer, nullable=False),
-    Column("rationale", Text, nullable=False),
-    Column("quote", Text),
-    Column("goal", Text),
+    Column("rationale", EncryptedText, nullable=False),
+    Column("quote", EncryptedText),
+    Column("goal", EncryptedText),
 )
 
 processed_deliveries = Table(
@@ -162,7 +167,7 @@ check_ins = Table(
     Column("attribute_id", String(8)),
     Column("period_key", String(100)),
     Column("response", String(16), nullable=False),
-    Column("note", Text),  # personal data: never logged
+    Column("note", EncryptedText),  # personal data: never logged
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_check_ins_person_created_at", "workspace_id", "user_id", "created_at"),
 )
@@ -183,7 +188,7 @@ coach_profiles = Table(
     metadata,
     Column("workspace_id", String(64), primary_key=True),
     Column("user_id", String(64), primary_key=True),
-    Column("role", String(200), nullable=False),  # "" when the person chose not to say
+    Column("role", EncryptedText, nullable=False),  # "" when the person chose not to say
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -198,6 +203,51 @@ coach_turns = Table(
     ),
     Column("attribute_id", String(8), primary_key=True),
     Column("kind", String(16), primary_key=True),  # question|follow_up
-    Column("text", Text, nullable=False),  # written by the model from redacted text
+    Column("text", EncryptedText, nullable=False),  # written by the model from redacted text
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Privacy (migration 0005): who agreed to be counted, anonymously, in team insights; and an
+# audit trail of erasures and retention purges that records who, when and how many, never what.
+team_optins = Table(
+    "team_optins",
+    metadata,
+    Column("workspace_id", String(64), primary_key=True),
+    Column("user_id", String(64), primary_key=True),
+    Column("opted_in_at", DateTime(timezone=True), nullable=False),
+)
+
+privacy_events = Table(
+    "privacy_events",
+    metadata,
+    Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),  # erasure|retention
+    Column("workspace_id", String(64)),  # whose data, for an erasure
+    Column("user_id", String(64)),
+    Column("actor", String(100), nullable=False),  # "self" (Slack), "admin:<login>", "retention"
+    Column("counts", JSON, nullable=False),  # rows removed per table
+    Column("happened_at", DateTime(timezone=True), nullable=False),
+    Index("ix_privacy_events_happened_at", "happened_at"),
+)
+
+# Patient-data warning (migration 0006): text held back until the person chooses to save it
+# redacted, keep it as written, or edit it; deleted once used, expired after a day.
+# TODO(lead): switch `text` to EncryptedText once encryption at rest has landed.
+pending_texts = Table(
+    "pending_texts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("workspace_id", String(64), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column(
+        "reflection_id",
+        String(36),
+        ForeignKey("reflections.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("attribute_id", String(8), nullable=False),
+    Column("purpose", String(16), nullable=False),  # reply|answer|goal
+    Column("text", EncryptedText, nullable=False),  # personal, maybe patient data: never logged
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_pending_texts_created_at", "created_at"),
 )

@@ -12,6 +12,7 @@ from bot.coaching.models import Person, Reflection
 from bot.storage.coach_memory import SqlCallBudget, SqlCoachMemory
 from bot.storage.database import make_engine, upgrade
 from bot.storage.repository import SqlReflectionRepository
+from tests.keys import make_test_cipher
 
 ALICE = Person(workspace_id="T1", user_id="U1")
 BOB = Person(workspace_id="T1", user_id="U2")
@@ -20,7 +21,7 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -35,7 +36,9 @@ def test_calls_are_counted_per_person_per_day_up_to_the_limit(engine: Engine) ->
 
 
 def test_a_budget_shared_by_two_processes_counts_once(engine: Engine, database_url: str) -> None:
-    other = make_engine(database_url)  # a second process's engine on the same database
+    other = make_engine(
+        database_url, cipher=make_test_cipher()
+    )  # a second process's engine on the same database
     first, second = SqlCallBudget(engine, 3), SqlCallBudget(other, 3)
     taken = [first.take(ALICE, TODAY), second.take(ALICE, TODAY), first.take(ALICE, TODAY)]
     assert taken == [True, True, True] and not second.take(ALICE, TODAY)

@@ -21,6 +21,7 @@ from bot.storage.database import make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository
 from bot.storage.repository import SqlReflectionRepository
 from tests.fakes import FakeClock, KeywordRetriever
+from tests.keys import make_test_cipher
 from tests.nudges.fakes import FakeNudgeSender
 
 TUESDAY_AFTERNOON = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 14:00 in London (GMT)
@@ -28,7 +29,7 @@ TUESDAY_AFTERNOON = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 14:00 in London 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()

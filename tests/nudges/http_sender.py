@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import threading
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +28,7 @@ PERMANENT = {"user_not_found", "account_inactive", "cannot_dm_bot", "channel_not
 
 
 class HttpNudgeSender:
-    """One keep-alive connection; not shared between threads."""
+    """One keep-alive connection per thread, so a dispatcher's send threads may share it."""
 
     def __init__(self, base_url: str, *, timeout: float = 10.0, worker: str = "") -> None:
         parts = urlsplit(base_url)
@@ -35,7 +36,7 @@ class HttpNudgeSender:
         self.prefix = parts.path.rstrip("/")
         self.timeout = timeout
         self.worker = worker or str(os.getpid())
-        self._connection: http.client.HTTPConnection | None = None
+        self._local = threading.local()
 
     def send(self, message: NudgeMessage) -> SendResult:
         """chat.postMessage to the person, with the dedupe key as metadata."""
@@ -78,17 +79,18 @@ class HttpNudgeSender:
         return None, body
 
     def _request(self, method: str, params: dict[str, Any]) -> tuple[int, Any, dict[str, Any]]:
-        if self._connection is None:
-            self._connection = http.client.HTTPConnection(
-                self.host, self.port, timeout=self.timeout
-            )
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self._local.connection = connection
         payload = json.dumps(params).encode()
         headers = {"Content-Type": "application/json", "X-Worker": self.worker}
-        self._connection.request("POST", f"{self.prefix}/{method}", payload, headers)
-        response = self._connection.getresponse()
+        connection.request("POST", f"{self.prefix}/{method}", payload, headers)
+        response = connection.getresponse()
         return response.status, response.headers, json.loads(response.read() or b"{}")
 
     def _close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from bot.storage.database import make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository
+from tests.keys import make_test_cipher
 from tests.nudges.fake_inbox import FakeInbox
 from tests.nudges.seed import seed_due_nudges
 
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()

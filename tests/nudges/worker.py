@@ -17,6 +17,7 @@ from bot.content import load_followup_texts, load_framework
 from bot.nudges.dispatcher import Dispatcher, DispatcherLoop
 from bot.storage.database import make_engine
 from bot.storage.nudges import SqlNudgeRepository
+from tests.keys import make_test_cipher
 from tests.nudges.http_sender import HttpNudgeSender
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--interval-s", type=float, default=0.2)
     parser.add_argument("--batch", type=int, default=20)
     args = parser.parse_args()
-    store = SqlNudgeRepository(make_engine(args.database_url))
+    store = SqlNudgeRepository(make_engine(args.database_url, cipher=make_test_cipher()))
     dispatcher = Dispatcher(
         queue=store,
         repository=store,

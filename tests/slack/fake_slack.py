@@ -50,6 +50,11 @@ class FakeSlack:
         self.messages: dict[str, dict[str, Any]] = {}  # ts -> message
         self.views: dict[str, dict[str, Any]] = {}  # view id -> modal
         self.homes: dict[str, dict[str, Any]] = {}  # user id -> Home view
+        self.uploads: dict[str, dict[str, Any]] = {}  # file id -> file (see "file uploads")
+        self.people: dict[str, dict[str, Any]] = {}  # user id -> users.info overrides (follow-ups)
+        self._scripted: dict[str, list[str]] = {}  # method -> errors to answer (follow-ups)
+        self._lost: dict[str, int] = {}  # method -> answers to lose after acting (follow-ups)
+        self.ts_clock: Callable[[], float] | None = None  # message ts from a test's clock
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -148,6 +153,9 @@ class FakeSlack:
 
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
         path = urlparse(request.path)
+        if path.path.startswith(UPLOAD_PATH):
+            self._receive_upload(request, path.path.removeprefix(UPLOAD_PATH))
+            return
         params = _params(request, path.query)
         if path.path.startswith("/response/"):
             method, authorized = "response_url", True
@@ -184,6 +192,9 @@ class FakeSlack:
                 body = {"ok": False, "error": "not_authed"}
             else:
                 body = self._respond(method, params)
+            if self._lose(method):  # it took effect, but the caller sees a 500
+                self.calls.append(Call(method, params, 500, body))
+                return 500, {"ok": False, "error": "internal_error"}, {}
             self.calls.append(Call(method, params, 200, body))
             return 200, body, {}
 
@@ -191,6 +202,8 @@ class FakeSlack:
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
+        if scripted := self._scripted_error(method, params):
+            return {"ok": False, "error": scripted}
         problems = self._check(method, params)
         if problems:
             self.problems += [f"{method}: {p}" for p in problems]
@@ -199,12 +212,16 @@ class FakeSlack:
 
     def _check(self, method: str, params: dict[str, Any]) -> list[str]:
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url"):
-            return message_problems(params.get("text"), params.get("blocks"))
+            problems = message_problems(params.get("text"), params.get("blocks"))
+            return problems + self._image_problems(params.get("blocks"))
         if method in ("views.open", "views.publish"):
-            return view_problems(params["view"])
+            view = params["view"]
+            return view_problems(view) + self._image_problems(view.get("blocks"))
         return []
 
     def _next_ts(self) -> str:
+        if self.ts_clock is not None:  # follow-ups look messages up by time (`oldest`)
+            return f"{self.ts_clock() + next(self._ids) / 1_000_000:.6f}"
         return f"{1_700_000_000 + next(self._ids)}.000100"
 
     # -- the methods -------------------------------------------------------------------------
@@ -222,6 +239,8 @@ class FakeSlack:
         }
 
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if error := self.people.get(params["users"], {}).get("error"):
+            return {"ok": False, "error": error}
         return {"ok": True, "channel": {"id": f"D{params['users']}"}}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -232,6 +251,7 @@ class FakeSlack:
             "text": params.get("text"),
             "blocks": params.get("blocks") or [],
             "user": BOT_USER,
+            "metadata": params.get("metadata"),
         }
         self.messages[ts] = message
         return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
@@ -262,15 +282,118 @@ class FakeSlack:
         return {"ok": True, "view": params["view"]}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "ok": True,
-            "user": {
-                "id": params["user"],
-                "tz": "Europe/London",
-                "tz_label": "GMT",
-                "tz_offset": 0,
-            },
+        overrides = self.people.get(params["user"], {})
+        if "error" in overrides:
+            return {"ok": False, "error": overrides["error"]}
+        user = {"id": params["user"], "tz": "Europe/London", "tz_label": "GMT", "tz_offset": 0}
+        return {"ok": True, "user": user | overrides}
+
+    # -- file uploads (files_upload_v2: get a URL, POST the bytes there, complete) ---------------
+
+    def _files_getUploadURLExternal(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        file_id = f"F{next(self._ids):08d}"
+        self.uploads[file_id] = {
+            "id": file_id,
+            "filename": params["filename"],
+            "length": int(params["length"]),
+            "content": None,
+            "channel": None,
+            "title": None,
         }
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.root}{UPLOAD_PATH}{file_id}"}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        content = request.rfile.read(length)
+        with self._lock:
+            found = self.uploads.get(file_id)
+            if found is not None:
+                found["content"] = content
+            self.calls.append(Call("upload", {"file_id": file_id, "length": len(content)}))
+        status = 200 if found is not None and len(content) == found["length"] else 400
+        request.send_response(status)
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def _files_completeUploadExternal(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        files = params["files"]
+        files = json.loads(files) if isinstance(files, str) else files
+        shared = []
+        for item in files:
+            upload = self.uploads.get(item["id"])
+            if upload is None or upload["content"] is None:
+                return {"ok": False, "error": "file_not_found"}
+            upload |= {"title": item.get("title"), "channel": params.get("channel_id")}
+            shared.append(
+                {"id": upload["id"], "name": upload["filename"], "title": upload["title"]}
+            )
+        return {"ok": True, "files": shared}
+
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """Files shared in a channel, in upload order: filename, title, content (bytes)."""
+        with self._lock:
+            return [dict(f) for f in self.uploads.values() if f["channel"] == channel]
+
+    # -- follow-ups: people, DM history with metadata, scripted errors, lost answers -----------
+
+    def set_person(self, user_id: str, **fields: Any) -> None:
+        """What users.info says of a person (tz=..., deleted=True), or error=... for both
+        users.info and conversations.open (e.g. user_not_found)."""
+        with self._lock:
+            self.people[user_id] = fields
+
+    def answer_next(self, method: str, error: str, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with ok=false and this error (HTTP 200)."""
+        with self._lock:
+            self._scripted.setdefault(method, []).extend([error] * times)
+
+    def lose_next_answer(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, but answer them with a 500."""
+        with self._lock:
+            self._lost[method] = self._lost.get(method, 0) + times
+
+    def _scripted_error(self, method: str, params: dict[str, Any]) -> str | None:
+        queue = self._scripted.get(method)
+        return queue.pop(0) if queue else None
+
+    def _lose(self, method: str) -> bool:
+        if self._lost.get(method, 0) <= 0:
+            return False
+        self._lost[method] -= 1
+        return True
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, from `oldest`; metadata only with include_all_metadata, as Slack does."""
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        found = sorted(
+            (
+                m
+                for m in self.messages.values()
+                if m["channel"] == params["channel"] and float(m["ts"]) >= oldest
+            ),
+            key=lambda m: -float(m["ts"]),
+        )
+        messages = [
+            {"type": "message", "ts": m["ts"], "text": m["text"], "user": m["user"]}
+            | ({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})
+            for m in found
+        ]
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    def _image_problems(self, blocks: list[dict[str, Any]] | None) -> list[str]:
+        """An image block must show a file that was uploaded (Slack: 'invalid slack file')."""
+        problems = []
+        for block in (b for b in blocks or [] if b["type"] == "image"):
+            file_id = (block.get("slack_file") or {}).get("id")
+            upload = self.uploads.get(file_id or "")
+            if upload is None or upload.get("content") is None:
+                problems.append(f"invalid slack file {file_id!r}")
+        return problems
+
+
+UPLOAD_PATH = "/upload/"
 
 
 def _params(request: BaseHTTPRequestHandler, query: str) -> dict[str, Any]:

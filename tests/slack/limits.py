@@ -67,6 +67,9 @@ def _blocks(blocks: list[dict[str, Any]]) -> list[str]:
             problems += [] if len(elements) <= 25 else ["actions with over 25 elements"]
             for element in elements:
                 problems += _element(element)
+        elif kind == "image":
+            problems += _limit(block.get("alt_text"), 2_000, "image alt_text")
+            problems += [] if block.get("alt_text") else ["image without alt_text"]
         elif kind == "input":
             problems += _text_object(block.get("label"), 2_000, "input label")
             problems += _input(block["element"])

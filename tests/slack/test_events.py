@@ -49,9 +49,13 @@ def test_slack_markup_in_a_reply_is_kept_as_typed_and_never_echoed_live(
     assert answer is not None and answer.text.startswith("<!channel> <!channel> told <@U123>")
 
 
-def test_a_reply_with_no_reflection_in_progress_says_how_to_start(user: SlackUser) -> None:
+def test_a_message_with_no_reflection_in_progress_is_answered_and_says_how_to_start(
+    user: SlackUser,
+) -> None:
     user.say("hello?")
-    assert "no unfinished reflection" in user.next_ephemeral()
+    answer = all_text(user.next_message())
+    assert "I can only answer questions about the Leading Improvement Framework" in answer
+    assert "To start a reflection, type `/lif-reflect`." in answer
 
 
 def test_a_reply_at_the_summary_explains_there_is_no_step_to_add_it_to(user: SlackUser) -> None:
@@ -86,8 +90,8 @@ def test_the_bots_own_messages_are_ignored(user: SlackUser, slack: FakeSlack) ->
     }
     assert user.send_event(event).status == 200
     user.say("a person's message, sent after")
-    user.next_ephemeral()  # handled (no reflection yet): so the bot's own was seen and skipped
-    assert len(user.ephemerals()) == 1
+    user.next_message()  # answered (no reflection yet): so the bot's own was seen and skipped
+    assert len(slack.messages_in(user.dm)) == 1
 
 
 def test_home_shows_start_buttons_then_the_reflection_in_progress(

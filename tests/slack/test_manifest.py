@@ -17,7 +17,7 @@ def test_the_manifest_declares_the_command_events_scopes_and_surfaces_the_bot_us
 
     assert [c["command"] for c in features["slash_commands"]] == [wording.COMMAND]
     assert set(settings["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened"}
-    assert {"chat:write", "commands", "im:history", "im:write", "users:read"} <= set(
+    assert {"chat:write", "commands", "files:write", "im:history", "im:write", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]

@@ -67,13 +67,27 @@ def test_building_the_app_makes_no_slack_call(coach_with: Callable[..., Coach], 
     assert slack.calls == []
 
 
+class ProbeRecorder(Recorder):
+    """Stands in for the Socket Mode probe server: records what it was given and its stop."""
+
+    stopped = 0
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
 def test_serve_uses_socket_mode_when_an_app_token_is_set(
     coach_with: Callable[..., Coach], slack: FakeSlack
 ) -> None:
     socket_mode = Recorder(wrap=SocketModeHandler)
-    http = Recorder()
+    http, probes = Recorder(), ProbeRecorder()
 
-    serve(coach_with(slack_app_token=APP_TOKEN), socket_mode=socket_mode, run_http=http)
+    serve(
+        coach_with(slack_app_token=APP_TOKEN, port=8124),
+        socket_mode=socket_mode,
+        run_http=http,
+        start_probes=probes,
+    )
 
     ((app, token),) = socket_mode.given
     assert isinstance(app, App) and token == APP_TOKEN and socket_mode.started == 1
@@ -82,6 +96,9 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
     assert app.client.base_url == slack.url
     assert [c.method for c in slack.calls] == ["auth.test"], "the bot token is checked first"
     assert http.given == []
+    ((probe_app, port),) = probes.given  # the probes are served on PORT in Socket Mode too
+    assert [route.path for route in probe_app.routes] == ["/healthz", "/readyz", "/metrics"]
+    assert port == 8124 and probes.stopped == 1  # and stopped when Socket Mode returns
 
 
 def test_serve_runs_http_on_the_port_when_there_is_no_app_token(
@@ -93,7 +110,12 @@ def test_serve_runs_http_on_the_port_when_there_is_no_app_token(
 
     ((asgi, port),) = http.given
     assert isinstance(asgi, Starlette) and port == 8123
-    assert [route.path for route in asgi.routes] == ["/slack/events", "/healthz"]
+    assert [route.path for route in asgi.routes] == [
+        "/slack/events",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    ]
     assert socket_mode.given == []
 
 
@@ -125,14 +147,21 @@ def _get(url: str) -> tuple[int, dict]:
         return error.code, json.loads(error.read())
 
 
-def test_healthz_reports_whether_the_database_is_usable(bot: RunningBot) -> None:
+def test_healthz_says_the_process_is_up_and_readyz_whether_the_database_is_usable(
+    bot: RunningBot,
+) -> None:
     assert _get(f"{bot.url}/healthz") == (200, {"ok": True})
+    assert _get(f"{bot.url}/readyz") == (200, {"ok": True, "checks": {"database": "ok"}})
     outage = Outage(bot.coach.engine)
     outage.begin()
     try:
-        assert _get(f"{bot.url}/healthz") == (503, {"ok": False, "error": "database unavailable"})
+        assert _get(f"{bot.url}/healthz") == (200, {"ok": True})  # a restart would not help
+        status, body = _get(f"{bot.url}/readyz")
+        assert status == 503 and body["ok"] is False and body["failed"] == ["database"]
+        assert "Cannot use the database" in body["checks"]["database"]
     finally:
         outage.end()
+    assert _get(f"{bot.url}/readyz")[0] == 200
 
 
 def test_the_http_app_refuses_to_exist_without_a_signing_secret(

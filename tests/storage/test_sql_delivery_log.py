@@ -13,11 +13,12 @@ from bot.coaching.errors import StorageUnavailable
 from bot.storage.database import make_engine, upgrade
 from bot.storage.deliveries import SqlDeliveryLog
 from tests.fakes import FakeClock
+from tests.keys import make_test_cipher
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -34,7 +35,9 @@ def test_repeats_are_recognised_by_another_process_on_the_same_database(
     database_url: str, engine: Engine
 ) -> None:
     SqlDeliveryLog(engine).first_time("command:trigger-1")
-    other = make_engine(database_url)  # as a second replica, or the bot after a restart
+    other = make_engine(
+        database_url, cipher=make_test_cipher()
+    )  # as a second replica, or the bot after a restart
     try:
         assert SqlDeliveryLog(other).first_time("command:trigger-1") is False
     finally:

@@ -27,6 +27,7 @@ from bot.coaching.models import Person
 from bot.storage.database import current_revision, make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository, _planned_row
 from bot.storage.tables import nudges
+from tests.keys import make_test_cipher
 from tests.nudges.seed import seed_due_nudges
 
 ALICE = Person(workspace_id="T1", user_id="U1")
@@ -35,7 +36,7 @@ NOW = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()

@@ -12,6 +12,7 @@ from bot.coaching.errors import ConcurrentUpdate, StorageUnavailable
 from bot.coaching.models import Answer, Person, PriorityArea, Reflection, Status, Summary
 from bot.storage.database import DatabaseError, check_ready, make_engine, upgrade
 from bot.storage.repository import SqlReflectionRepository
+from tests.keys import make_test_cipher
 
 ALICE = Person(workspace_id="T1", user_id="U1")
 ALICE_ELSEWHERE = Person(workspace_id="T2", user_id="U1")
@@ -30,7 +31,7 @@ HOSTILE_TEXTS = [
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -144,7 +145,7 @@ def test_an_unreachable_database_at_start_says_what_to_do() -> None:
 
 
 def test_an_unmigrated_database_is_not_ready(database_url: str) -> None:
-    engine = make_engine(database_url)
+    engine = make_engine(database_url, cipher=make_test_cipher())
     with pytest.raises(DatabaseError, match="lif-coach db upgrade"):
         check_ready(engine)
     upgrade(engine)

@@ -70,3 +70,13 @@ def summary_button(reflection_id: str = "latest") -> ButtonElement:
 def build_help_text(extra_lines: Sequence[str] = ()) -> str:
     """The sub-commands of /lif-reflect, with those that features add."""
     return "\n".join([wording.HELP, *(f"• {line}" for line in extra_lines)])
+
+
+def build_role_message() -> Message:
+    """The AI coach's optional role question, asked once after the introduction."""
+    choices = [
+        button(wording.ROLE_BUTTON, ids.ROLE, "role", wording.ROLE_BUTTON_LABEL, style="primary"),
+        button(wording.ROLE_SKIP, ids.ROLE_SKIP, "skip", wording.ROLE_SKIP_LABEL),
+    ]
+    blocks = [section(wording.ROLE_PROMPT), actions(choices, block_id="role.choices")]
+    return Message(text=wording.ROLE_PROMPT_TEXT, blocks=to_dicts(blocks))

@@ -119,3 +119,65 @@ NO_SUMMARY = "You have no priority areas yet. Finish a reflection to see them he
 STILL_IN_PROGRESS = (
     "Your reflection is still in progress: {message} Type `/lif-reflect resume` to carry on."
 )
+
+# The optional AI coach (LIF_LLM_MODEL): placeholders, follow-ups, the role question.
+THINKING = "_One moment: the coach is working on your next step…_"
+THINKING_TEXT = "One moment: the coach is working on your next step."
+LOOKING_UP = "_Looking that up in the framework…_"
+LOOKING_UP_TEXT = "Looking that up in the framework."
+LOADING_TITLE = "One moment"
+LOADING = "_Getting your step ready…_"
+FOLLOW_UP_HINT = "Reply here to add to your reflection on *{attribute_id}*, or choose a rating."
+FOLLOW_UP_TEXT = "A follow-up question on {attribute_id}: {question}"
+ROLE_PROMPT = (
+    "*One optional question for the AI coach:* what is your role, for example "
+    '"ward manager" or "practice nurse"? It helps me word the questions for you. '
+    "Please don't include names."
+)
+ROLE_PROMPT_TEXT = "Optional: tell the AI coach your role, so it can word questions for you."
+ROLE_BUTTON = "Tell the coach your role"
+ROLE_BUTTON_LABEL = "Tell the AI coach your role in a form"
+ROLE_SKIP = "Skip"
+ROLE_SKIP_LABEL = "Don't tell the coach your role; it won't ask again"
+ROLE_TITLE = "Your role"
+ROLE_INPUT_LABEL = "Your role (no names, please)"
+ROLE_PLACEHOLDER = "For example: ward manager"
+ROLE_SAVED = "Thanks: I'll word the questions with your role in mind."
+ROLE_SKIPPED = "No problem: I won't ask about your role again."
+
+# The patient-data warning: the text waits until the person chooses what to do with it.
+PATIENT_DATA_PREVIEW = "*With those details removed, it would read:*\n>{preview}"
+SAVE_REDACTED = "Save redacted"
+SAVE_REDACTED_LABEL = "Save the text with the patient details removed"
+KEEP_AS_WRITTEN = "Keep as written"
+KEEP_AS_WRITTEN_LABEL = "Save the text as written: it is not patient data"
+EDIT = "Edit"
+EDIT_REPLY_LABEL = "Don't save it; send a corrected text instead"
+EDIT_FORM_LABEL = "Go back to the form to edit the text"
+PATIENT_DATA_TITLE = "Check your text"
+SAVED_REDACTED = "Saved with the patient details removed."
+SAVED_AS_WRITTEN = "Saved as you wrote it."
+EDIT_REPLY = (
+    "Nothing was saved. Send the corrected text here as a new message, or use "
+    "*Add a reflection* on the step."
+)
+PENDING_GONE = (
+    "That text has already been dealt with (or waited more than a day), so nothing more was done."
+)
+MOVED_ON = (
+    "You've moved on from {attribute_id} since, so that text wasn't saved. Use *Back* to "
+    "return to it and send it again."
+)
+SAVED_TITLE = "Saved"
+CLOSE = "Close"
+
+# Questions about the framework.
+ASK_TITLE = "About the framework"
+ASK_CITED = "From the framework: {citations}"
+ASK_HOW_TO_START = "To start a reflection, type `/lif-reflect`."
+ACK_ASK = "I'll answer in our direct message."
+ASK_HELP = (
+    f"`{COMMAND} ask` and a question: ask about the framework (or send me a question in our "
+    "direct message, starting with ?)"
+)
+PROBLEM_TITLE = "Nothing changed"

@@ -1,0 +1,1 @@
+"""Data rights: encryption keys, export, erasure, retention and anonymous team insights."""

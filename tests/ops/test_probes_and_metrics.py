@@ -1,0 +1,153 @@
+"""The probes and the metrics of one bot: /healthz, /readyz (database, Chroma, migrations) and
+/metrics after a few Slack requests; and the log lines' shape."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from bot.container import Coach
+from bot.llm.metrics import LlmCall
+from bot.observability import JsonFormatter, Metrics, MetricsRecorder, SkipProbes
+from bot.slack.server import make_asgi_app, readiness_checks
+from bot.storage.database import check_ready, head_revision, upgrade
+from tests.ops.processes import get
+from tests.slack.driver import SlackUser
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import RunningBot
+
+METRIC_NAMES = [
+    "lif_slack_ack_seconds",
+    "lif_slack_messages_posted",
+    "lif_slack_api_errors",
+    "lif_nudges",
+    "lif_llm_calls",
+    "lif_llm_seconds",
+    "lif_llm_tokens",
+    "lif_retrieval_seconds",
+]
+
+
+class ChromaDown:
+    """A retriever whose Chroma client no longer answers."""
+
+    def __init__(self, retriever: object) -> None:
+        self.retriever = retriever
+
+    def heartbeat(self) -> int:
+        raise ConnectionError("Could not connect to a Chroma server")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.retriever, name)
+
+
+def _set_revision(coach: Coach, revision: str) -> None:
+    with coach.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+
+def test_readyz_names_chroma_when_it_does_not_answer(make_coach: Callable[[], Coach]) -> None:
+    coach = make_coach()
+    assert list(readiness_checks(coach)) == ["database"]  # the fake retriever uses no Chroma
+    coach.retriever = ChromaDown(coach.retriever)  # type: ignore[assignment]
+    with TestClient(make_asgi_app(coach)) as client:
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["failed"] == ["chroma"]
+        assert ready.json()["checks"] == {
+            "database": "ok",
+            "chroma": "ConnectionError: Could not connect to a Chroma server",
+        }
+        assert client.get("/healthz").status_code == 200
+    coach.engine.dispose()
+
+
+def test_readyz_accepts_a_newer_migration_but_not_an_older_one(
+    make_coach: Callable[[], Coach],
+) -> None:
+    coach = make_coach()
+    with TestClient(make_asgi_app(coach)) as client:
+        assert client.get("/readyz").status_code == 200
+        _set_revision(coach, "9999_a_later_release")  # the new release migrated mid-rollout
+        assert client.get("/readyz").status_code == 200
+        assert upgrade(coach.engine) == "9999_a_later_release", "an old pod leaves it alone"
+        _set_revision(coach, "0001")
+        behind = client.get("/readyz")
+        assert behind.status_code == 503 and behind.json()["failed"] == ["database"]
+        assert f"not {head_revision()}" in behind.json()["checks"]["database"]
+        assert "lif-coach db upgrade" in behind.json()["checks"]["database"]
+    _set_revision(coach, head_revision())
+    check_ready(coach.engine)
+    coach.engine.dispose()
+
+
+def test_metrics_after_a_reflection_step_over_slack(
+    bot: RunningBot, user: SlackUser, slack: FakeSlack
+) -> None:
+    user.command("leadership")
+    step = user.next_message()
+    user.say("We agreed the ward's purpose together at handover.")
+    user.next_message()
+    slack.fail_next("chat.update", times=3, status=500)  # the retries too: an API error
+    user.click(step, "lif.rate.4")
+    user.next_message()
+    slack.wait_for(lambda: len(slack.calls_to("chat.update")) >= 3, what="the failed update")
+
+    status, body = get(f"{bot.url}/metrics")
+
+    assert status == 200
+    types = {line.split()[2] for line in body.splitlines() if line.startswith("# TYPE ")}
+    assert {name.removesuffix("_total") for name in types} >= set(METRIC_NAMES)
+    samples = _samples(body)
+    for kind in ("command", "event", "block_actions"):
+        assert samples[f'lif_slack_ack_seconds_count{{request_type="{kind}"}}'] >= 1, kind
+    assert samples['lif_slack_messages_posted_total{method="chat.postMessage"}'] >= 3
+    assert samples['lif_slack_api_errors_total{code="internal_error"}'] == 1
+    assert samples['lif_retrieval_seconds_count{operation="search"}'] >= 1
+
+
+def _samples(exposition: str) -> dict[str, float]:
+    lines = (line.rsplit(" ", 1) for line in exposition.splitlines() if line[:1] not in "#")
+    return {name: float(value) for name, value in lines}
+
+
+def test_model_calls_are_counted_with_their_latency_and_tokens() -> None:
+    metrics = Metrics()
+    recorder = MetricsRecorder(metrics)
+    recorder.record(LlmCall("question", "m", "ok", 0.4, input_tokens=120, output_tokens=30))
+    recorder.record(LlmCall("question", "m", "timeout", 20.0))
+    value = metrics.registry.get_sample_value
+    assert value("lif_llm_calls_total", {"purpose": "question", "outcome": "ok"}) == 1
+    assert value("lif_llm_calls_total", {"purpose": "question", "outcome": "timeout"}) == 1
+    assert value("lif_llm_seconds_count", {"purpose": "question"}) == 2
+    assert value("lif_llm_tokens_total", {"kind": "input"}) == 120
+    assert value("lif_llm_tokens_total", {"kind": "output"}) == 30
+
+
+def _access_record(path: str, status: int = 200) -> logging.LogRecord:
+    args = ("10.0.0.7:51234", "GET", path, "1.1", status)
+    return logging.getLogger("uvicorn.access").makeRecord(
+        "uvicorn.access", logging.INFO, "h11_impl.py", 1, '%s - "%s %s HTTP/%s" %d', args, None
+    )
+
+
+def test_access_lines_are_json_fields_and_probes_are_left_out() -> None:
+    line = json.loads(JsonFormatter().format(_access_record("/slack/events")))
+    assert line["logger"] == "uvicorn.access" and line["path"] == "/slack/events"
+    assert line["method"] == "GET"
+    assert line["status"] == 200 and "\x1b[" not in json.dumps(line)
+    keep = SkipProbes().filter
+    assert keep(_access_record("/slack/events"))
+    assert not any(keep(_access_record(path)) for path in ("/healthz", "/readyz", "/metrics"))
+
+
+def test_uvicorn_colour_codes_never_reach_a_json_line() -> None:
+    record = logging.getLogger("uvicorn.error").makeRecord(
+        "uvicorn.error", logging.INFO, "server.py", 1, "Uvicorn running on %s", ("x",), None
+    )
+    record.color_message = "Uvicorn running on \x1b[1m%s\x1b[0m"
+    assert "color_message" not in json.loads(JsonFormatter().format(record))

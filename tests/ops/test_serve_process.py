@@ -1,0 +1,98 @@
+"""`lif-coach serve` as the container runs it: JSON logs, probes on PORT, a Chroma server.
+
+A real process (the CLI's own logging setup, uvicorn's access log), a person's first steps over
+signed requests, then Chroma stops: /readyz names it, /healthz still answers.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.crypto import KEY_VARIABLE
+from tests.keys import TEST_KEY
+from tests.ops.processes import ChromaServer, ServeProcess, get, get_json
+from tests.slack.driver import SIGNING_SECRET, SlackUser
+from tests.slack.fake_slack import TOKEN, FakeSlack
+
+ANSWER = "Zebra-crossing handover: Priya covered my bay while I phoned the family."
+
+
+def serve_env(
+    *, slack: FakeSlack, database_url: str, chroma_url: str, data_dir: Path, model_dir: Path
+) -> dict[str, str]:
+    """The environment of one bot process, as the chart gives a pod."""
+    return {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.url,
+        "LIF_DATABASE_URL": database_url,
+        "LIF_CHROMA_URL": chroma_url,
+        "LIF_CHROMA_COLLECTION": "lif_ops_test",
+        "LIF_DATA_DIR": str(data_dir),
+        "LIF_EMBEDDING_MODEL_DIR": str(model_dir),
+        "LIF_LOG_FORMAT": "json",
+        KEY_VARIABLE: TEST_KEY,  # replicas share one key, or they cannot read each other's rows
+    }
+
+
+@pytest.fixture
+def served(
+    slack: FakeSlack,
+    database_url: str,
+    chroma_server: ChromaServer,
+    tmp_path: Path,
+    model_dir: Path,
+) -> Iterator[ServeProcess]:
+    env = serve_env(
+        slack=slack,
+        database_url=database_url,
+        chroma_url=chroma_server.url,
+        data_dir=tmp_path / "data",
+        model_dir=model_dir,
+    )
+    process = ServeProcess(env, tmp_path / "serve.log").start()
+    yield process
+    process.stop()
+
+
+def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
+    served: ServeProcess, slack: FakeSlack, chroma_server: ChromaServer
+) -> None:
+    served.wait_until_ready()
+    assert get_json(f"{served.url}/readyz") == (
+        200,
+        {"ok": True, "checks": {"database": "ok", "chroma": "ok"}},
+    )
+    user = SlackUser(served.events_url, slack, user_id="U-OPS")
+    assert user.command("leadership").status == 200
+    step = user.next_message(timeout=15)
+    assert user.say(ANSWER).status == 200
+    user.next_message(timeout=15)
+    assert user.click(step, "lif.rate.4").status == 200
+    user.next_message(timeout=15)
+    status, metrics = get(f"{served.url}/metrics")
+    assert status == 200 and 'lif_slack_ack_seconds_count{request_type="command"} 1.0' in metrics
+
+    chroma_server.stop()
+    status, body = get_json(f"{served.url}/readyz")
+    assert status == 503 and body["failed"] == ["chroma"]
+    assert get(f"{served.url}/healthz")[0] == 200
+    # uvicorn shuts down gracefully on SIGTERM, then exits by that signal (as Kubernetes expects)
+    assert served.stop() in (0, -signal.SIGTERM), served.log()
+    assert "Finished server process" in served.log()
+
+    lines = [json.loads(line) for line in served.log_lines()]  # every line is one JSON object
+    assert "\x1b[" not in served.log(), "no ANSI colour codes"
+    assert ANSWER not in served.log() and "Zebra-crossing" not in served.log()
+    acks = [line for line in lines if line["logger"] == "bot.slack.metrics"]
+    assert [a["request_type"] for a in acks] == ["command", "event", "block_actions"]
+    assert all(len(a.get("request_id", "")) == 16 for a in acks)
+    assert len({a["request_id"] for a in acks}) == 3, "one request id per Slack request"
+    access = [line for line in lines if line["logger"] == "uvicorn.access"]
+    assert {a["path"] for a in access} == {"/slack/events"}, "probes stay out of the access log"
+    assert all(a["status"] == 200 and a["method"] == "POST" for a in access)
