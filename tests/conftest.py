@@ -6,6 +6,7 @@ then gets a schema of its own, so tests can run in parallel against one database
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -89,3 +90,21 @@ def nurse() -> Person:
 @pytest.fixture
 def colleague() -> Person:
     return Person(workspace_id="T-TRUST", user_id="U-COLLEAGUE")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """Undo what a test did to logging (the CLI configures the root logger, some tests turn on
+    DEBUG), so background threads of later tests never write to a closed capture stream."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    loggers = [
+        lg for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    levels = {lg.name: lg.level for lg in loggers}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for lg in logging.root.manager.loggerDict.values():
+        if isinstance(lg, logging.Logger):
+            lg.setLevel(levels.get(lg.name, logging.NOTSET))
