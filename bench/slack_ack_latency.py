@@ -20,9 +20,11 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.dispatch_throughput import postgres_database
 from bot.storage.crypto import KEY_VARIABLE
 from tests.keys import TEST_KEY
 from tests.ops.processes import ROOT, ServeProcess, get, wait_for
@@ -135,8 +137,9 @@ def main() -> None:
     args = parser.parse_args()
 
     slack = FakeSlack().start()
-    with tempfile.TemporaryDirectory() as folder:
-        real, bare = start_processes(slack, Path(folder), args.database_url)
+    schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
+    with tempfile.TemporaryDirectory() as folder, schema as database_url:
+        real, bare = start_processes(slack, Path(folder), database_url)
         try:
             for process in (bare, real):  # warm up: imports, the first connections
                 ack_run(process.events_url, slack, "WARM", 2, 10)

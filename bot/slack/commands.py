@@ -105,9 +105,7 @@ class CommandHandlers:
             "resume": wording.ACK_RESUME,
             "summary": wording.ACK_SUMMARY,
         }
-        return notes.get(request.kind) or build_help_text(
-            [sub.help for sub in self.extra.values()]
-        )
+        return notes.get(request.kind) or build_help_text([sub.help for sub in self.extra.values()])
 
 
 def register(

@@ -106,7 +106,7 @@ def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -
 
 
 async def _run_check(check: Check) -> str:
-    """ "ok", or why the check failed (its message: no secrets or personal data in these)."""
+    """Why the check failed (its message: no secrets or personal data in these), or "ok"."""
     try:
         await asyncio.wait_for(run_in_threadpool(check), READY_TIMEOUT_S)
     except TimeoutError:

@@ -1,4 +1,4 @@
-"""Start-up migrations with several replicas: on PostgreSQL they take turns under an advisory lock."""
+"""Start-up migrations with several replicas: on PostgreSQL they take turns under a lock."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from bot.container import Coach
 from bot.llm.metrics import LlmCall
 from bot.observability import JsonFormatter, Metrics, MetricsRecorder, SkipProbes
-from bot.slack.server import make_asgi_app, readiness_checks
+from bot.slack.server import BackgroundServer, make_asgi_app, make_probe_app, readiness_checks
 from bot.storage.database import check_ready, head_revision, upgrade
 from tests.ops.processes import get
 from tests.slack.driver import SlackUser
@@ -151,3 +151,20 @@ def test_uvicorn_colour_codes_never_reach_a_json_line() -> None:
     )
     record.color_message = "Uvicorn running on \x1b[1m%s\x1b[0m"
     assert "color_message" not in json.loads(JsonFormatter().format(record))
+
+
+def test_socket_mode_serves_the_probes_from_a_background_server(
+    make_coach: Callable[[], Coach],
+) -> None:
+    coach = make_coach()
+    probes = BackgroundServer(make_probe_app(coach), 0, host="127.0.0.1").start()
+    try:
+        url = f"http://127.0.0.1:{probes.port}"
+        assert get(f"{url}/healthz") == (200, '{"ok":true}')
+        assert get(f"{url}/readyz")[0] == 200
+        assert "lif_slack_ack_seconds" in get(f"{url}/metrics")[1]
+        assert get(f"{url}/slack/events")[0] == 404  # Slack comes over the socket, not here
+    finally:
+        probes.stop()
+        coach.engine.dispose()
+    assert not probes.thread.is_alive()

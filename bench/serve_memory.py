@@ -1,0 +1,96 @@
+"""Memory of `lif-coach serve`: resident size idle, and after 1,000 reflections over Slack.
+
+One real `lif-coach serve` process (HTTP mode, SQLite or PostgreSQL, embedded Chroma with the
+real embedding model) and a local fake Slack. Each simulated reflection is one person's
+`/lif-reflect leadership`, a written answer, and a rating of each of the domain's 9 steps up to
+the summary of priority areas, 10 people at a time. Target: under 400 MB resident.
+
+Run from the repository root (about 2 minutes):
+  .venv/bin/python -m bench.serve_memory [--reflections 1000] [--database-url postgresql://...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from pathlib import Path
+
+from bench.dispatch_throughput import postgres_database
+from bot.storage.crypto import KEY_VARIABLE
+from tests.keys import TEST_KEY
+from tests.ops.processes import ServeProcess
+from tests.slack.driver import SIGNING_SECRET, SlackUser
+from tests.slack.fake_slack import TOKEN, FakeSlack
+
+STEPS = 9  # the Leadership domain
+
+
+def resident_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) of a process, in MB, from /proc."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def reflect(user: SlackUser) -> None:
+    """One person's whole Leadership reflection, up to the summary."""
+    user.command("leadership")
+    step = user.next_message(timeout=60)
+    user.say("We agreed the ward's purpose at handover and wrote it on the board.")
+    user.next_message(timeout=60)
+    for number in range(STEPS):
+        user.click(step, f"lif.rate.{number % 5 + 1}")
+        step = user.next_message(timeout=60)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reflections", type=int, default=1_000)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    slack = FakeSlack().start()
+    schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
+    with tempfile.TemporaryDirectory() as folder, schema as database_url:
+        env = {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.url,
+            "LIF_DATA_DIR": str(Path(folder) / "data"),
+            "LIF_LOG_LEVEL": "WARNING",
+            KEY_VARIABLE: TEST_KEY,
+        }
+        if database_url:
+            env["LIF_DATABASE_URL"] = database_url
+        serve = ServeProcess(env, Path(folder) / "serve.log").start()
+        try:
+            serve.wait_until_ready(timeout=60)
+            time.sleep(2)
+            idle, _ = resident_mb(serve.pid)
+            users = [
+                SlackUser(serve.events_url, slack, user_id=f"U-MEM-{n}")
+                for n in range(args.reflections)
+            ]
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.concurrency) as pool:
+                list(pool.map(reflect, users))
+            elapsed = time.perf_counter() - started
+            after, peak = resident_mb(serve.pid)
+        finally:
+            serve.stop()
+            slack.stop()
+    requests = args.reflections * (STEPS + 2)
+    print("| `lif-coach serve` | resident MB |")
+    print("| --- | ---: |")
+    print(f"| idle, after start-up | {idle:.0f} |")
+    print(f"| after {args.reflections:,} reflections ({requests:,} Slack requests) | {after:.0f} |")
+    print(f"| peak | {peak:.0f} |")
+    print(f"\n{requests / elapsed:.0f} Slack requests per second over {elapsed:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
