@@ -133,12 +133,15 @@ class ReflectionService:
 
     def scope_name(self, scope: str) -> str:
         """A person-facing name for a scope: 'all three domains' or a domain's name."""
-        return "all three domains" if scope == "all" else self.framework.domain(scope).name
+        if scope in ("all", "priorities"):
+            return "all three domains" if scope == "all" else "your priority areas"
+        return self.framework.domain(scope).name
 
     def start(self, person: Person, scope: str = "all") -> StepView:
         """Begin a new reflection; an unfinished one is kept but marked abandoned."""
         if scope not in SCOPES:
             raise InvalidInput(f"'{scope}' is not a domain. Choose one of: {', '.join(SCOPES)}.")
+        attribute_ids = self._scope_attributes(person, scope)
         previous = self.repository.active_for(person)
         if previous is not None:
             previous.status = Status.ABANDONED
@@ -150,14 +153,27 @@ class ReflectionService:
             person=person,
             scope=scope,
             framework_version=self.framework.version,
-            attribute_ids=[
-                a.id for a in self.framework.attributes(None if scope == "all" else scope)
-            ],
+            attribute_ids=attribute_ids,
             started_at=now,
             updated_at=now,
         )
         self.repository.add(reflection)
         return self._step(reflection)
+
+    def _scope_attributes(self, person: Person, scope: str) -> list[str]:
+        """The attributes a new reflection walks through, in framework order."""
+        if scope != "priorities":
+            return [a.id for a in self.framework.attributes(None if scope == "all" else scope)]
+        last = self.repository.latest_completed_for(person)
+        chosen = (
+            {p.attribute_id for p in last.summary.priorities} if last and last.summary else set()
+        )
+        if not chosen:
+            raise InvalidInput(
+                "You have no confirmed priority areas yet to reflect on again: "
+                "finish a reflection first."
+            )
+        return [a.id for a in self.framework.attributes() if a.id in chosen]
 
     def resume(self, person: Person) -> Outcome:
         """Where the person left off in their unfinished reflection."""

@@ -24,7 +24,8 @@ class Status(StrEnum):
     ABANDONED = "abandoned"  # replaced by a newer reflection; kept, never deleted
 
 
-SCOPES = ("all", "leadership", "improvement", "care_delivery")
+SCOPES = ("all", "leadership", "improvement", "care_delivery", "priorities")
+# "priorities": a re-reflection on the priority areas of the person's last confirmed reflection
 
 
 class Answer(BaseModel):

@@ -95,7 +95,7 @@ def domain_note(
     ]
     missing = [names[d] for d in names if d not in present]
     joined = " and ".join(names[d] for d in present)
-    if reflection.scope != "all":
+    if reflection.scope in names:
         note = texts["domain_note_single_scope"].format(domain=names[reflection.scope])
     elif len(present) == 3:
         note = texts["domain_note_all_three"]

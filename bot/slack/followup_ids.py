@@ -22,7 +22,7 @@ NOTE_MODAL = "lif.fu.note_modal"
 SETTINGS_MODAL = "lif.fu.settings_modal"
 
 NOW = "now"  # a check-in the person asked for, not one the bot sent
-PRIORITIES = "priorities"  # reflect again on the domains of the priority areas
+PRIORITIES = "priorities"  # reflect again on the priority areas themselves
 
 # The inputs of the note modal: (block id, action id)
 RESPONSE_INPUT = ("fu_response", "response")

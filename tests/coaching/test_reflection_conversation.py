@@ -272,3 +272,22 @@ def test_priorities_cannot_be_confirmed_before_the_end(coach, nurse) -> None:
     step = coach.start(nurse, "improvement")
     with pytest.raises(InvalidInput, match="finish the remaining steps"):
         coach.confirm(nurse, step.reflection_id)
+
+
+def test_reflecting_again_on_the_priority_areas_walks_only_those(coach, nurse) -> None:
+    with pytest.raises(InvalidInput, match="no confirmed priority areas yet"):
+        coach.start(nurse, "priorities")
+    first = _rate_all(
+        coach, nurse, coach.start(nurse, "all"), [4] * 9 + [2] + [4] * 9 + [1] + [4] * 9
+    )
+    coach.confirm(nurse, first.reflection_id)
+    chosen = [p.attribute.id for p in first.priorities]
+    step = coach.start(nurse, "priorities")
+    assert (
+        step.total == len(chosen)
+        and step.attribute.id == sorted(chosen, key=lambda a: "LIC".index(a[0]))[0]
+    )
+    again = _rate_all(coach, nurse, step, [3] * len(chosen))
+    assert {p.attribute.id for p in again.priorities} == set(chosen)
+    assert "intersection" in again.domain_note
+    assert coach.scope_name("priorities") == "your priority areas"

@@ -113,7 +113,7 @@ def test_reflecting_again_ends_with_how_the_ratings_moved(
     confirmed(bot, nurse)  # rated 1, 2, 3, 4, 5, 4, 3, 2, 2
     clock.advance(weeks=12)
 
-    assert "fresh reflection" in user.command("again").body
+    assert "fresh reflection" in user.command("again leadership").body
     note = user.next_message()
     assert "Reflecting again on Leadership" in note["text"]
     assert "since Tuesday 1 December" in note["text"]
@@ -157,3 +157,20 @@ def test_the_invitation_to_reflect_again_starts_one_on_the_priority_areas(
     user.click(message, "lif.fu.again.priorities")
     user.next_message()  # "Reflecting again on Leadership..."
     assert header(user.next_message()) == "Leadership 1 of 9"
+
+
+def test_reflecting_again_with_no_scope_walks_only_the_priority_areas(
+    bot: RunningBot, user: SlackUser, clock: FakeClock, nurse: Person
+) -> None:
+    confirmed(bot, nurse)  # priorities L1, L2, L8 (rated 1, 2, 2)
+    clock.advance(weeks=12)
+    user.command("again")
+    assert "Reflecting again on your priority areas" in user.next_message()["text"]
+    headers = []
+    step = user.next_message()
+    for _ in range(3):
+        headers.append(header(step))
+        user.click(step, "lif.rate.4")
+        step = user.next_message()
+    assert headers == ["Leadership 1 of 9", "Leadership 2 of 9", "Leadership 8 of 9"]
+    assert "priority areas" in all_text(step).lower()

@@ -56,7 +56,7 @@ NO_CHECK_INS = "Check-ins start when you confirm your priority areas: finish a r
 # -- reflecting again ---------------------------------------------------------------------
 RE_REFLECTION_HEADER = "Time to reflect again?"
 REFLECT_PRIORITIES = "Reflect on my priority areas"
-REFLECT_PRIORITIES_LABEL = "Reflect again on the domains of your priority areas"
+REFLECT_PRIORITIES_LABEL = "Reflect again on your priority areas"
 REFLECT_ALL = "Reflect on everything"
 REFLECT_ALL_LABEL = "Reflect again on all three domains"
 REFLECTING_AGAIN = (

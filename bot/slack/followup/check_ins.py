@@ -206,17 +206,13 @@ class CheckInHandlers:
         self.reflect_again(conversation, action_value(body) or "")
 
     def reflect_again(self, conversation: Conversation, text: str) -> None:
-        """A fresh reflection on the priority areas' domains (or those named), to compare."""
+        """A fresh reflection on the priority areas (or a scope named), to compare."""
         last = self.service.last_summary(conversation.person)
         if last is None or last.summary.confirmed_at is None:
             raise NotFound(say.NO_CHECK_INS)
         scope = AGAIN_SCOPES.get("_".join(text.lower().replace("-", " ").split()))
         if scope is None:
             raise InvalidInput(say.HELP_AGAIN)
-        if scope == fids.PRIORITIES:
-            # The engine starts a domain or all three; the domain of the priorities is closest.
-            domains = {p.attribute.domain_id for p in last.priorities}
-            scope = domains.pop() if len(domains) == 1 else "all"
         since = day_name(last.summary.confirmed_at.date())
         note = say.REFLECTING_AGAIN.format(scope=self.service.scope_name(scope), since=since)
         conversation.post(build_note(note))
