@@ -96,6 +96,8 @@ def test_metrics_after_a_reflection_step_over_slack(
     user.click(step, "lif.rate.4")
     user.next_message()
     slack.wait_for(lambda: len(slack.calls_to("chat.update")) >= 3, what="the failed update")
+    # The fake sees a call before the bot has counted its reply: wait for the counters too.
+    slack.wait_for(lambda: _counted(bot), what="the counters to catch up")
 
     status, body = get(f"{bot.url}/metrics")
 
@@ -108,6 +110,14 @@ def test_metrics_after_a_reflection_step_over_slack(
     assert samples['lif_slack_messages_posted_total{method="chat.postMessage"}'] >= 3
     assert samples['lif_slack_api_errors_total{code="internal_error"}'] == 1
     assert samples['lif_retrieval_seconds_count{operation="search"}'] >= 1
+
+
+def _counted(bot: RunningBot) -> bool:
+    samples = _samples(get(f"{bot.url}/metrics")[1])
+    return (
+        samples.get('lif_slack_messages_posted_total{method="chat.postMessage"}', 0) >= 3
+        and samples.get('lif_slack_api_errors_total{code="internal_error"}', 0) >= 1
+    )
 
 
 def _samples(exposition: str) -> dict[str, float]:
