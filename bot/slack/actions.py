@@ -64,7 +64,7 @@ class ActionHandlers:
     def handle_rate(self, conversation: Conversation, body: Body) -> None:
         """Save the rating, show it on the step's message, and post the next step."""
         reflection_id, attribute_id, value = ids.unpack(action_value(body), 3)
-        rating = int(value)
+        rating = ids.number_of(value)
         flows.think(self.service, conversation)
         outcome = self.service.rate(conversation.person, reflection_id, attribute_id, rating)
         label = self.service.questions.label(rating)
@@ -84,6 +84,8 @@ class ActionHandlers:
     def handle_back(self, conversation: Conversation, body: Body) -> None:
         """Go back one step (from a step, or from the summary to the last step)."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
+        if attribute_id != ids.FROM_SUMMARY:  # refuse an unknown step before going back
+            flows.attribute_and_domain(self.service, attribute_id)
         flows.think(self.service, conversation)
         step = self.service.back(conversation.person, reflection_id)
         if attribute_id == ids.FROM_SUMMARY:  # the summary no longer applies

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -13,11 +13,20 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from bot.container import Coach
 from bot.observability import ContextThreadPool, Metrics
 from bot.settings import Settings, SettingsError
-from bot.slack import actions, assistant, commands, events, patient_data, privacy, views
+from bot.slack import (
+    actions,
+    assistant,
+    commands,
+    events,
+    oauth,
+    patient_data,
+    privacy,
+    views,
+)
 from bot.slack.followup import SlackFollowUp
 from bot.slack.idempotency import DeliveryLog, SkipRepeatedDeliveries
 from bot.slack.metrics import MeteredWebClient, ObservedApp
-from bot.slack.security import SignatureCheck
+from bot.slack.security import SameWorkspace, SignatureCheck
 
 logger = logging.getLogger(__name__)
 
@@ -58,9 +67,8 @@ def make_slack_app(
     settings = coach.settings
     secret = settings.slack_signing_secret
     client = client or make_web_client(settings, coach.metrics)
-    if not client.token:
-        raise SettingsError("SLACK_BOT_TOKEN is not set: the Slack bot needs it to run")
     app = ObservedApp(
+        **_authorization(coach, client),
         metrics=coach.metrics,  # ack latency per request type, and a request id per request
         name="lif-coach",
         client=client,
@@ -72,6 +80,7 @@ def make_slack_app(
         # Listeners run in the request's context, so their log lines keep its request id.
         listener_executor=ContextThreadPool(LISTENER_THREADS, thread_name_prefix="lif-slack"),
     )
+    app.use(SameWorkspace())  # before the delivery log: a refused request records nothing
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))
     # Follow-up check-ins: one SlackFollowUp, shared by the confirm button, Home and its own
     # listeners (it caches time zones and uploaded charts).
@@ -96,6 +105,27 @@ class Feature(Protocol):
 
 # Feature modules, each `register(app, coach) -> {name: Subcommand}`; add new ones here.
 FEATURES: tuple[Feature, ...] = (privacy, assistant, patient_data)
+
+
+def _authorization(coach: Coach, client: WebClient) -> dict[str, Any]:
+    """App arguments for the one-workspace token, or for OAuth installs (bot/slack/oauth.py).
+
+    In OAuth mode `client` has no token: Bolt copies its base_url (SLACK_API_URL) into a client
+    per request and gives it the token of the workspace the request came from.
+    """
+    settings = coach.settings
+    if settings.slack_bot_token is not None and settings.slack_client_id:
+        # Bolt itself would switch to OAuth (with file stores) on SLACK_CLIENT_ID/SECRET and
+        # drop the token: refuse the ambiguity rather than guess which mode was meant.
+        raise SettingsError(
+            "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
+            "SLACK_CLIENT_SECRET (OAuth installs into several workspaces), not both"
+        )
+    if oauth.is_oauth_mode(settings):
+        return {"oauth_settings": oauth.make_oauth_settings(settings, coach.engine)}
+    if not client.token:
+        raise SettingsError("SLACK_BOT_TOKEN is not set: the Slack bot needs it to run")
+    return {}
 
 
 def _delivery_log(coach: Coach) -> DeliveryLog:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.engine import ReflectionService
-from bot.coaching.errors import CoachingError, PatientDataWarning
+from bot.coaching.errors import CoachingError, PatientDataWarning, StaleAction
 from bot.coaching.framework import Attribute, Domain
 from bot.coaching.models import Person
 from bot.coaching.views import Outcome, StepView, SummaryView
@@ -30,6 +30,7 @@ from bot.slack.blocks.notes import (
     build_thinking_message,
 )
 from bot.slack.conversation import Conversation
+from bot.slack.ids import STALE_BUTTON
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +228,12 @@ def problems_shown_in(conversation: Conversation, view_id: str) -> Iterator[None
 
 
 def attribute_and_domain(service: ReflectionService, attribute_id: str) -> tuple[Attribute, Domain]:
-    """The framework's attribute and its domain, to redraw an answered step."""
-    attribute = service.framework.attribute(attribute_id)
+    """The framework's attribute and its domain, to redraw an answered step.
+
+    StaleAction for an id the framework doesn't know (a button of another version, or forged).
+    """
+    try:
+        attribute = service.framework.attribute(attribute_id)
+    except KeyError:
+        raise StaleAction(STALE_BUTTON) from None
     return attribute, service.framework.domain(attribute.domain_id)

@@ -38,11 +38,14 @@ ROLE_BLOCK, ROLE_INPUT = "role", "role_text"
 _SEPARATOR = "|"
 
 
+STALE_BUTTON = (
+    "That button is from an older message I can no longer act on. "
+    "Type /lif-reflect resume to carry on from where you are."
+)
+
+
 def _old_button() -> StaleAction:
-    return StaleAction(
-        "That button is from an older message I can no longer act on. "
-        "Type /lif-reflect resume to carry on from where you are."
-    )
+    return StaleAction(STALE_BUTTON)
 
 
 def rate(rating: int) -> str:
@@ -71,6 +74,13 @@ def choice_of(action_id: str) -> str:
 def per_attribute(kind: str, attribute_id: str) -> str:
     """The action id of a goal, drop or swap control for one priority area."""
     return f"{PREFIX}{kind}.{attribute_id}"
+
+
+def number_of(value: str | None) -> int:
+    """A small whole number a button carries (a rating, days); StaleAction when it isn't one."""
+    if not re.fullmatch(r"[0-9]{1,4}", value or ""):
+        raise _old_button()
+    return int(value or 0)
 
 
 def pack(*parts: str) -> str:

@@ -13,8 +13,17 @@ from bot.slack.flows import PendingTexts
 
 
 def person_of(context: BoltContext) -> Person:
-    """The person behind a request: their workspace (team) and user id."""
-    workspace = context.team_id or context.enterprise_id
+    """The person behind a request: their workspace (team) and user id.
+
+    An org-wide install (Enterprise Grid) keys people by the organisation's enterprise id: its
+    user ids are the same in every workspace of the org, and some of its requests carry no team
+    id, so keying by team would split (or lose) a person's reflections.
+    """
+    workspace = (
+        context.enterprise_id
+        if context.is_enterprise_install and context.enterprise_id
+        else context.team_id or context.enterprise_id
+    )
     if not workspace or not context.user_id:
         raise ValueError("a Slack request without a team or user")
     return Person(workspace_id=workspace, user_id=context.user_id)

@@ -123,7 +123,7 @@ def _upload(filename: str, content: str, title: str) -> dict[str, Any]:
 def _days(choice: str) -> int:
     if not choice:
         return DEFAULT_TEAM_DAYS
-    if not choice.isdigit():
+    if not (choice.isascii() and choice.isdigit() and len(choice) <= 5):
         raise InvalidInput(
             "Try `/lif-reflect team` (the last 90 days), `/lif-reflect team 30` for another "
             "period, or `/lif-reflect team join` / `team leave` to be counted or not."

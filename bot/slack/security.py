@@ -56,3 +56,25 @@ class SignatureCheck(Middleware):
 def _header(req: BoltRequest, name: str) -> str | None:
     values = req.headers.get(name) or []
     return values[0] if values else None
+
+
+class SameWorkspace(Middleware):
+    """Refuses a request for a workspace other than the one its token was authorized for.
+
+    With a single bot token, Bolt authorizes every request with auth.test's answer whatever team
+    the request names; without this check, a correctly signed request naming another team would
+    be handled as that team's person. With OAuth, authorize finds the request's own team's
+    installation, so the two always agree and this check is a no-op.
+    """
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        """Continue when the request's team is the authorized one (or either is unknown)."""
+        authorized = req.context.authorize_result
+        served = authorized.team_id if authorized is not None else None
+        asked = req.context.team_id
+        if served and asked and asked != served and not req.context.is_enterprise_install:
+            logger.warning("Refused a request for workspace %s: this app serves %s", asked, served)
+            return BoltResponse(status=401, body={"error": "invalid request"})
+        return next()

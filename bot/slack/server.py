@@ -31,6 +31,7 @@ from starlette.routing import Route
 
 from bot.container import Coach
 from bot.settings import SettingsError
+from bot.slack import oauth
 from bot.slack.app import make_slack_app
 from bot.slack.nudge_sender import make_check_in_loop
 
@@ -132,6 +133,27 @@ def make_asgi_app(
         return to_starlette_response(bolt_response)
 
     routes = [Route(EVENTS_PATH, slack_events, methods=["POST"])]
+    # -- OAuth install mode: Bolt's OAuth flow answers these two (bot/slack/oauth.py) --------
+    flow = bolt.oauth_flow
+    if flow is not None:  # browsers, not Slack, call them: no signature, as in Bolt's adapters
+
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_installation, bolt_request)
+            )
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, b"")
+            return to_starlette_response(
+                await run_in_threadpool(flow.handle_callback, bolt_request)
+            )
+
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
+        ]
+    # -- end of OAuth install mode ------------------------------------------------------------
     return Starlette(routes=routes + make_probe_routes(coach, checks))
 
 
@@ -189,6 +211,9 @@ def serve(
 ) -> None:
     """Run the bot until stopped: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = coach.settings
+    if oauth.is_oauth_mode(settings):
+        _serve_installs(coach, run_http or run_uvicorn)
+        return
     _require(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
     if settings.slack_app_token is not None:
         app_token = _require(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-")
@@ -208,6 +233,29 @@ def serve(
     logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
     with make_check_in_loop(coach):  # follow-up check-ins go out from this process
         (run_http or run_uvicorn)(asgi, settings.port)
+
+
+def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
+    """OAuth install mode: HTTP only, since Slack sends installers back to /slack/oauth_redirect."""
+    settings = coach.settings
+    if settings.slack_app_token is not None:
+        raise SettingsError(
+            "OAuth install mode (SLACK_CLIENT_ID) runs over HTTP: unset SLACK_APP_TOKEN"
+        )
+    _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
+    asgi = make_asgi_app(coach)
+    # The dispatcher sends with one bot token; per-workspace tokens for it are not wired yet.
+    logger.warning(
+        "OAuth install mode: follow-up check-ins are NOT sent from this process (they need one "
+        "bot token per workspace); reflections, summaries and Home work in every workspace"
+    )
+    logger.info(
+        "LIF Coach is listening on port %s at %s (installs at %s)",
+        settings.port,
+        EVENTS_PATH,
+        oauth.INSTALL_PATH,
+    )
+    run_http(asgi, settings.port)
 
 
 def run_uvicorn(asgi: Starlette, port: int) -> None:

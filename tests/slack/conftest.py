@@ -67,3 +67,22 @@ def bot(start_bot: Callable[[], RunningBot]) -> RunningBot:
 def user(bot: RunningBot, slack: FakeSlack) -> SlackUser:
     """A nurse in the Trust's workspace."""
     return SlackUser(bot.events_url, slack)
+
+
+# -- OAuth install mode: no bot token, client id and secret, installs kept in the database ------
+
+
+@pytest.fixture
+def oauth_bot(tmp_path: Path, database_url: str, slack: FakeSlack) -> Iterator[RunningBot]:
+    """The bot in OAuth install mode, against the fake; no workspace has installed it yet."""
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        SLACK_CLIENT_ID=FakeSlack.CLIENT_ID,
+        SLACK_CLIENT_SECRET=FakeSlack.CLIENT_SECRET,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+    )
+    running = RunningBot(build_coach(settings, retriever=KeywordRetriever(load_framework())))
+    yield running.start()
+    running.stop()

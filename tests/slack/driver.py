@@ -61,17 +61,20 @@ def post(
 class SlackUser:
     """One person in the workspace, talking to the bot at `events_url` as Slack would."""
 
-    def __init__(self, events_url: str, slack: FakeSlack, user_id: str = "U-NURSE") -> None:
+    def __init__(
+        self, events_url: str, slack: FakeSlack, user_id: str = "U-NURSE", *, team: str = TEAM
+    ) -> None:
         self.events_url = events_url
         self.slack = slack
         self.user_id = user_id
+        self.team = team  # another team is one that installed the app (tests/slack/test_oauth.py)
         self.seen = 0  # how many of the DM's messages this person has read
         self.response_paths: set[str] = set()  # the response_urls of this person's requests
 
     @property
     def dm(self) -> str:
         """The DM channel id the fake gives this person's conversation with the bot."""
-        return f"D{self.user_id}"
+        return self.slack.dm_of(self.user_id, None if self.team == TEAM else self.team)
 
     # -- what the person reads ---------------------------------------------------------------
 
@@ -115,7 +118,7 @@ class SlackUser:
         """Type `/lif-reflect <text>` in a channel."""
         form = {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": self.team,
             "team_domain": "trust",
             "channel_id": "C-WARD",
             "channel_name": "ward-7",
@@ -156,7 +159,7 @@ class SlackUser:
             "api_app_id": "A-LIF",
             "token": "legacy",
             "trigger_id": _trigger(),
-            "team": {"id": TEAM, "domain": "trust"},
+            "team": {"id": self.team, "domain": "trust"},
             "is_enterprise_install": False,
             "container": {
                 "type": "message",
@@ -186,7 +189,7 @@ class SlackUser:
             "api_app_id": "A-LIF",
             "token": "legacy",
             "trigger_id": _trigger(),
-            "team": {"id": TEAM, "domain": "trust"},
+            "team": {"id": self.team, "domain": "trust"},
             "container": {"type": "view", "view_id": "VHOME"},
             "view": dict(view, id="VHOME"),
             "actions": [
@@ -216,13 +219,13 @@ class SlackUser:
         }
         return {
             "type": "view_submission",
-            "team": {"id": TEAM, "domain": "trust"},
+            "team": {"id": self.team, "domain": "trust"},
             "user": self._user(),
             "api_app_id": "A-LIF",
             "token": "legacy",
             "trigger_id": _trigger(),
             "is_enterprise_install": False,
-            "view": dict(view, state={"values": state}, type="modal", team_id=TEAM),
+            "view": dict(view, state={"values": state}, type="modal", team_id=self.team),
         }
 
     def say(self, text: str, *, event_id: str | None = None, **headers: str) -> Reply:
@@ -261,7 +264,7 @@ class SlackUser:
     ) -> Reply:
         body = {
             "token": "legacy",
-            "team_id": TEAM,
+            "team_id": self.team,
             "api_app_id": "A-LIF",
             "event": event,
             "type": "event_callback",
@@ -270,7 +273,7 @@ class SlackUser:
             "is_ext_shared_channel": False,
             "authorizations": [
                 {
-                    "team_id": TEAM,
+                    "team_id": self.team,
                     "user_id": BOT_USER,
                     "is_bot": True,
                     "is_enterprise_install": False,
@@ -296,7 +299,7 @@ class SlackUser:
         return self.slack.root + path
 
     def _user(self) -> dict[str, Any]:
-        return {"id": self.user_id, "username": "nurse", "name": "nurse", "team_id": TEAM}
+        return {"id": self.user_id, "username": "nurse", "name": "nurse", "team_id": self.team}
 
 
 def find_element(blocks: list[dict[str, Any]], action_id: str) -> tuple[dict, dict]:

@@ -7,6 +7,7 @@ N calls of a method with 429 (Retry-After) or 500.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -33,6 +34,7 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
+    token: str | None = None  # the bearer token it came with (see "OAuth installs")
 
 
 @dataclass
@@ -59,6 +61,9 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        self._token: str | None = None  # of the call being answered (see "OAuth installs")
+        self.installed: dict[str, str] = {}  # bot token -> team id (see "OAuth installs")
+        self._codes: dict[str, str] = {}  # OAuth code -> team id (see "OAuth installs")
 
     # -- running ---------------------------------------------------------------------------
 
@@ -162,8 +167,11 @@ class FakeSlack:
             params["path"] = path.path
         else:
             method = path.path.removeprefix("/api/")
-            authorized = request.headers.get("Authorization") == f"Bearer {TOKEN}"
-        status, body, headers = self._answer(method, params, authorized)
+            authorized = self._authorized(method, request.headers.get("Authorization"))
+        token = _bearer(request.headers.get("Authorization"))
+        if method == "auth.test":  # it answers for the token's team (see "OAuth installs")
+            params["_token"] = token
+        status, body, headers = self._answer(method, params, authorized, token)
         payload = json.dumps(body).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json; charset=utf-8")
@@ -174,7 +182,7 @@ class FakeSlack:
         request.wfile.write(payload)
 
     def _answer(
-        self, method: str, params: dict[str, Any], authorized: bool
+        self, method: str, params: dict[str, Any], authorized: bool, token: str | None = None
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         with self._lock:
             queue = self._failures.get(method)
@@ -186,16 +194,17 @@ class FakeSlack:
                     else {}
                 )
                 error = "ratelimited" if failure.status == 429 else "internal_error"
-                self.calls.append(Call(method, params, failure.status))
+                self.calls.append(Call(method, params, failure.status, token=token))
                 return failure.status, {"ok": False, "error": error}, headers
             if not authorized:
                 body = {"ok": False, "error": "not_authed"}
             else:
+                self._token = token  # handlers run one at a time, under the lock
                 body = self._respond(method, params)
             if self._lose(method):  # it took effect, but the caller sees a 500
-                self.calls.append(Call(method, params, 500, body))
+                self.calls.append(Call(method, params, 500, body, token))
                 return 500, {"ok": False, "error": "internal_error"}, {}
-            self.calls.append(Call(method, params, 200, body))
+            self.calls.append(Call(method, params, 200, body, token))
             return 200, body, {}
 
     def _respond(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -226,7 +235,9 @@ class FakeSlack:
 
     # -- the methods -------------------------------------------------------------------------
 
-    def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        if installed := self._installed_auth_test(params):
+            return installed
         return {
             "ok": True,
             "url": "https://trust.slack.com/",
@@ -241,7 +252,7 @@ class FakeSlack:
     def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
         if error := self.people.get(params["users"], {}).get("error"):
             return {"ok": False, "error": error}
-        return {"ok": True, "channel": {"id": f"D{params['users']}"}}
+        return {"ok": True, "channel": {"id": self._dm(params["users"])}}
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         ts = self._next_ts()
@@ -265,7 +276,7 @@ class FakeSlack:
 
     def _chat_postEphemeral(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         channel = params["channel"]
-        if channel.startswith("D") and channel != f"D{params['user']}":
+        if channel.startswith("D") and channel != self._dm(params["user"]):
             return {"ok": False, "error": "user_not_in_channel"}  # someone else's DM
         return {"ok": True, "message_ts": self._next_ts()}
 
@@ -391,6 +402,77 @@ class FakeSlack:
             if upload is None or upload.get("content") is None:
                 problems.append(f"invalid slack file {file_id!r}")
         return problems
+
+    # -- OAuth installs: oauth.v2.access hands out a bot token per team -----------------------
+
+    CLIENT_ID = "111.222"
+    CLIENT_SECRET = "test-client-secret"
+
+    def authorize_code(self, team_id: str) -> str:
+        """The code Slack would send back to the redirect URL after `team_id` approved."""
+        code = f"code-{team_id}-{next(self._ids)}"
+        with self._lock:
+            self._codes[code] = team_id
+        return code
+
+    def token_of(self, team_id: str) -> str:
+        """The bot token oauth.v2.access gives `team_id`."""
+        return f"xoxb-{team_id}-token"
+
+    def dm_of(self, user_id: str, team_id: str | None = None) -> str:
+        """The DM channel of a person with the bot: teams that installed get their own."""
+        return f"D{team_id}{user_id}" if team_id else f"D{user_id}"
+
+    def _dm(self, user_id: str) -> str:
+        return self.dm_of(user_id, self.installed.get(self._token or ""))
+
+    def _authorized(self, method: str, authorization: str | None) -> bool:
+        if method == "oauth.v2.access":  # client id and secret, as HTTP Basic
+            expected = base64.b64encode(f"{self.CLIENT_ID}:{self.CLIENT_SECRET}".encode())
+            return authorization == f"Basic {expected.decode()}"
+        token = _bearer(authorization)
+        return token == TOKEN or token in self.installed
+
+    def _oauth_v2_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        team_id = self._codes.pop(params.get("code", ""), None)
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = self.token_of(team_id)
+        self.installed[token] = team_id
+        return {
+            "ok": True,
+            "app_id": "A-LIF",
+            "authed_user": {"id": "U-INSTALLER"},
+            "scope": params.get("scope", "chat:write,commands"),
+            "token_type": "bot",
+            "access_token": token,
+            "bot_user_id": BOT_USER,
+            "team": {"id": team_id, "name": f"Team {team_id}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _installed_auth_test(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        team_id = self.installed.get(params.get("_token") or "")
+        if team_id is None:
+            return None
+        return {
+            "ok": True,
+            "url": f"https://{team_id.lower()}.slack.com/",
+            "team": f"Team {team_id}",
+            "user": "lif-coach",
+            "team_id": team_id,
+            "user_id": BOT_USER,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+
+def _bearer(authorization: str | None) -> str | None:
+    prefix = "Bearer "
+    return (
+        authorization[len(prefix) :] if authorization and authorization.startswith(prefix) else None
+    )
 
 
 UPLOAD_PATH = "/upload/"

@@ -14,7 +14,7 @@ from bot.coaching.followup.models import CheckInResponse
 from bot.coaching.followup.service import FollowUpService
 from bot.coaching.followup.views import CheckInOutcome, ScheduleView
 from bot.coaching.models import Person
-from bot.slack import flows
+from bot.slack import flows, ids
 from bot.slack import followup_ids as fids
 from bot.slack.blocks import build_note
 from bot.slack.blocks import followup_wording as say
@@ -149,7 +149,7 @@ class CheckInHandlers:
     @acked_first
     def handle_snooze(self, conversation: Conversation, body: Body) -> None:
         """Ask again in a day or a week; the check-in loses its snooze buttons and says when."""
-        text = self.followup.snooze(conversation.person, int(action_value(body) or 0))
+        text = self.followup.snooze(conversation.person, ids.number_of(action_value(body)))
         shown = Shown.clicked(body)
         if shown.redrawable:
             blocks = snoozed(shown.blocks, text)
