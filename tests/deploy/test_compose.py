@@ -151,3 +151,10 @@ def test_lif_coach_containers_run_read_only_without_privileges() -> None:
         assert service["read_only"] is True, name
         assert service["cap_drop"] == ["ALL"], name
         assert "/tmp" in service["tmpfs"], name
+
+
+def test_the_bot_and_migration_run_in_production_with_a_required_key() -> None:
+    text = (DEPLOY / "compose.yaml").read_text()
+    assert "LIF_ENCRYPTION_KEY: ${LIF_ENCRYPTION_KEY:?" in text
+    assert "LIF_ENVIRONMENT: production" in text
+    assert "LIF_ENCRYPTION_KEY" in _env_example()

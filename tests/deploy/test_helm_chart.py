@@ -308,3 +308,15 @@ def test_every_value_has_a_comment() -> None:
             undocumented.append(f"values.yaml:{number + 1}: {line.strip()}")
         documented_parents.append((indent, documented))
     assert undocumented == []
+
+
+def test_every_lif_coach_container_runs_in_production_with_the_key_from_the_secret() -> None:
+    # Without a key a development process makes one in its data folder, an emptyDir here:
+    # a restarted pod would then be unable to read anything it had stored.
+    for where, container in _lif_coach_containers(
+        render({"nudges": {"cronJob": {"enabled": True}}})
+    ):
+        env = _env(container)
+        assert env["LIF_ENVIRONMENT"]["value"] == "production", where
+        ref = env["LIF_ENCRYPTION_KEY"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "lif-coach", "key": "encryption-key"}, where

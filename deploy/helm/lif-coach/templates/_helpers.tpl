@@ -71,7 +71,7 @@ http://{{ include "lif-coach.fullname" . }}-chroma:{{ .Values.chroma.port }}
 
 {{/* Settings the chart sets itself, or that are secrets: refused in config and extraEnv. */}}
 {{- define "lif-coach.reservedNames" -}}
-LIF_DATABASE_URL LIF_CHROMA_URL LIF_DATA_DIR PORT LIF_PORT LIF_LLM_API_KEY SLACK_BOT_TOKEN SLACK_SIGNING_SECRET SLACK_APP_TOKEN LIF_SLACK_BOT_TOKEN LIF_SLACK_SIGNING_SECRET LIF_SLACK_APP_TOKEN
+LIF_DATABASE_URL LIF_ENCRYPTION_KEY LIF_ENVIRONMENT LIF_CHROMA_URL LIF_DATA_DIR PORT LIF_PORT LIF_LLM_API_KEY SLACK_BOT_TOKEN SLACK_SIGNING_SECRET SLACK_APP_TOKEN LIF_SLACK_BOT_TOKEN LIF_SLACK_SIGNING_SECRET LIF_SLACK_APP_TOKEN
 {{- end }}
 
 {{/* A secretKeyRef entry. Call with (dict "name" ENV "secret" SECRET "key" KEY "optional" BOOL). */}}
@@ -94,6 +94,9 @@ the bot and the nudges CronJob (slack true) get the Slack tokens and the LLM key
 {{- $keys := $root.Values.secrets.keys }}
 {{- $reserved := splitList " " (include "lif-coach.reservedNames" $root) }}
 {{- include "lif-coach.secretEnv" (dict "name" "LIF_DATABASE_URL" "secret" $secret "key" $keys.databaseUrl) }}
+{{ include "lif-coach.secretEnv" (dict "name" "LIF_ENCRYPTION_KEY" "secret" $secret "key" $keys.encryptionKey) }}
+- name: LIF_ENVIRONMENT
+  value: "production"
 {{- if .slack }}
 {{ include "lif-coach.secretEnv" (dict "name" "SLACK_BOT_TOKEN" "secret" $secret "key" $keys.slackBotToken) }}
 {{- if eq $root.Values.slack.mode "socket" }}
