@@ -13,9 +13,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from bot.coaching.errors import StorageUnavailable
 from bot.storage.crypto import Cipher, bind_cipher
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -100,6 +101,21 @@ def upgrade(engine: Engine) -> str:
             return current_revision(engine) or "base"
     except DBAPIError as error:
         raise DatabaseError(_unreachable(engine, error)) from error
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction; a database that cannot be reached becomes StorageUnavailable."""
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except DBAPIError as error:
+        if not (isinstance(error, OperationalError) or error.connection_invalidated):
+            raise
+        raise StorageUnavailable(
+            "I can't reach my database just now, so nothing was changed. "
+            "Please try again in a minute: everything you entered before is safe."
+        ) from error
 
 
 @contextmanager

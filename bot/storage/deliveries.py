@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.coaching.errors import StorageUnavailable
 from bot.coaching.ports import Clock
+from bot.storage.database import transaction
 from bot.storage.tables import processed_deliveries
 
 MAX_KEY_CHARS = 255
@@ -48,7 +45,7 @@ class SqlDeliveryLog:
         if not key or len(key) > MAX_KEY_CHARS:
             raise ValueError(f"a delivery key is 1 to {MAX_KEY_CHARS} characters")
         now = self.clock.now()
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             statement = (
                 self._insert(connection)
                 .values(key=key, created_at=now)
@@ -63,7 +60,7 @@ class SqlDeliveryLog:
 
     def prune(self, *, before: datetime) -> int:
         """Forget keys recorded before a time; returns how many were forgotten."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             result = connection.execute(
                 delete(processed_deliveries).where(processed_deliveries.c.created_at < before)
             )
@@ -73,15 +70,3 @@ class SqlDeliveryLog:
     def _insert(connection: Connection) -> postgresql.Insert | sqlite.Insert:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
         return dialect.insert(processed_deliveries)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except DBAPIError as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
-                raise
-            raise StorageUnavailable(
-                "I can't reach my database just now, so nothing was changed."
-            ) from error

@@ -11,8 +11,7 @@ serialises, so it stays correct, but run one dispatcher on SQLite.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,9 +29,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
-from bot.coaching.errors import ConcurrentUpdate, StorageUnavailable
+from bot.coaching.errors import ConcurrentUpdate
 from bot.coaching.followup.models import (
     CheckIn,
     CheckInResponse,
@@ -46,6 +45,7 @@ from bot.coaching.followup.models import (
     SentMark,
 )
 from bot.coaching.models import Person
+from bot.storage.database import transaction
 from bot.storage.tables import check_ins, nudge_preferences, nudges, priorities
 
 PENDING, SENDING = NudgeStatus.PENDING.value, NudgeStatus.SENDING.value
@@ -90,24 +90,11 @@ class SqlNudgeRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except DBAPIError as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
-                raise
-            raise StorageUnavailable(
-                "I can't reach my database just now, so nothing was changed. "
-                "Please try again in a minute."
-            ) from error
-
     # -- preferences ----------------------------------------------------------------------
 
     def preferences(self, person: Person) -> NudgePreferences | None:
         """The person's preferences, or None."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             row = (
                 connection.execute(select(nudge_preferences).where(_of(nudge_preferences, person)))
                 .mappings()
@@ -120,7 +107,7 @@ class SqlNudgeRepository:
         saved = prefs.model_copy(update={"version": prefs.version + 1})
         values = _preferences_row(saved)
         try:
-            with self._transaction() as connection:
+            with transaction(self.engine) as connection:
                 if prefs.version == 0:
                     connection.execute(insert(nudge_preferences).values(**values))
                     return saved
@@ -140,7 +127,7 @@ class SqlNudgeRepository:
 
     def plan(self, nudge: PlannedNudge, *, prefs_version: int) -> PlanResult:
         """Make this the person's one pending message of its kind (see the port)."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             return _plan(connection, nudge, prefs_version)
 
     def cancel_pending(
@@ -155,7 +142,7 @@ class SqlNudgeRepository:
         )
         if period_key is not None:
             statement = statement.where(nudges.c.period_key == period_key)
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             result = connection.execute(
                 statement.values(status=NudgeStatus.CANCELLED.value, last_error="cancelled")
             )
@@ -163,7 +150,7 @@ class SqlNudgeRepository:
 
     def nudges_for(self, person: Person) -> list[NudgeRecord]:
         """All of the person's messages, newest due first."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             rows = connection.execute(
                 select(nudges).where(_of(nudges, person)).order_by(nudges.c.due_at.desc())
             ).mappings()
@@ -176,12 +163,12 @@ class SqlNudgeRepository:
             "user_id": check_in.person.user_id,
             "response": check_in.response.value,
         }
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(insert(check_ins).values(**values))
 
     def check_ins_for(self, person: Person) -> list[CheckIn]:
         """The person's check-ins, oldest first."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             rows = connection.execute(
                 select(check_ins)
                 .where(_of(check_ins, person))
@@ -193,7 +180,7 @@ class SqlNudgeRepository:
 
     def reap(self, *, claimed_before: datetime) -> int:
         """Messages stuck in 'sending' go back to 'pending', marked as possibly delivered."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             result = connection.execute(
                 update(nudges)
                 .where(nudges.c.status == SENDING)
@@ -219,7 +206,7 @@ class SqlNudgeRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             if connection.dialect.name == "postgresql":
                 # Lock first, then update the locked ids: PostgreSQL may evaluate an IN
                 # (subquery ... SKIP LOCKED) more than once and so claim more than `limit`.
@@ -263,7 +250,7 @@ class SqlNudgeRepository:
         """
         if not marks:
             return []
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             marked = _mark_all_sent(connection, marks, worker)
             held = [mark for mark in marks if mark.nudge_id in marked and mark.followups]
             versions = _lock_people(connection, [mark.followups[0].person for mark in held])
@@ -303,12 +290,12 @@ class SqlNudgeRepository:
         if maybe_delivered:
             values["uncertain_since"] = func.coalesce(nudges.c.uncertain_since, nudges.c.claimed_at)
         statement = _fenced(nudge_id, worker).values(**values)
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             return connection.execute(statement).rowcount == 1
 
     def cancel(self, nudge_id: int, *, worker: str, reason: str) -> bool:
         """Never send this message."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             statement = _fenced(nudge_id, worker).values(
                 status=NudgeStatus.CANCELLED.value, last_error=reason[:MAX_ERROR_CHARS]
             )
@@ -316,7 +303,7 @@ class SqlNudgeRepository:
 
     def fail(self, nudge_id: int, *, worker: str, error: str, stop_person: bool) -> bool:
         """Give up on a message; with stop_person, stop the person's follow-ups and say why."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             failed = connection.execute(
                 _fenced(nudge_id, worker)
                 .values(status=NudgeStatus.FAILED.value, last_error=error[:MAX_ERROR_CHARS])
@@ -330,7 +317,7 @@ class SqlNudgeRepository:
 
     def status_counts(self) -> dict[str, int]:
         """How many messages are in each status (for operators and tests)."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             rows = connection.execute(
                 select(nudges.c.status, func.count()).group_by(nudges.c.status)
             ).all()

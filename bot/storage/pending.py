@@ -8,17 +8,15 @@ here under a random id that the warning's buttons carry. A row is removed when i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, insert, select
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
-from bot.coaching.errors import StorageUnavailable
 from bot.coaching.models import Person
 from bot.coaching.ports import Clock
+from bot.storage.database import transaction
 from bot.storage.tables import pending_texts
 
 DEFAULT_KEEP = timedelta(days=1)
@@ -60,7 +58,7 @@ class SqlPendingTextStore:
         if purpose not in PURPOSES:
             raise ValueError(f"unknown purpose {purpose!r}")
         pending_id, now = str(uuid.uuid4()), self.clock.now()
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(
                 delete(pending_texts).where(pending_texts.c.created_at < now - self.keep)
             )
@@ -85,7 +83,7 @@ class SqlPendingTextStore:
             & (pending_texts.c.workspace_id == person.workspace_id)
             & (pending_texts.c.user_id == person.user_id)
         )
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             row = connection.execute(select(pending_texts).where(mine)).first()
             if row is None or connection.execute(delete(pending_texts).where(mine)).rowcount != 1:
                 return None  # never there, or taken by a click that got here first
@@ -105,30 +103,18 @@ class SqlPendingTextStore:
             "created_at": pending.created_at,
         }
         try:
-            with self._transaction() as connection:
+            with transaction(self.engine) as connection:
                 connection.execute(insert(pending_texts).values(**row))
         except IntegrityError:
             pass  # already back, or its reflection is gone: either way there is nothing to do
 
     def prune(self, *, before: datetime) -> int:
         """Remove texts held back before a time; returns how many."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             result = connection.execute(
                 delete(pending_texts).where(pending_texts.c.created_at < before)
             )
         return result.rowcount
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except DBAPIError as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
-                raise
-            raise StorageUnavailable(
-                "I can't reach my database just now, so nothing was changed."
-            ) from error
 
 
 def _pending(row: object) -> PendingText:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.coaching.errors import ConcurrentUpdate, StorageUnavailable
+from bot.coaching.errors import ConcurrentUpdate
 from bot.coaching.models import (
     Answer,
     Person,
@@ -19,6 +16,7 @@ from bot.coaching.models import (
     Status,
     Summary,
 )
+from bot.storage.database import transaction
 from bot.storage.tables import answers, priorities, reflections, summaries
 
 _OPEN = (Status.IN_PROGRESS.value, Status.REVIEWING.value)
@@ -39,29 +37,16 @@ class SqlReflectionRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except DBAPIError as error:
-            if not (isinstance(error, OperationalError) or error.connection_invalidated):
-                raise
-            raise StorageUnavailable(
-                "I can't reach my database just now, so nothing was changed. "
-                "Please try again in a minute: everything you entered before is safe."
-            ) from error
-
     def add(self, reflection: Reflection) -> None:
         """Store a new reflection with everything it holds."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             connection.execute(insert(reflections).values(**_reflection_row(reflection)))
             _write_children(connection, reflection)
 
     def save(self, reflection: Reflection) -> Reflection:
         """Store changes; ConcurrentUpdate if the stored version moved on meanwhile."""
         row = _reflection_row(reflection) | {"version": reflection.version + 1}
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             result = connection.execute(
                 update(reflections)
                 .where(reflections.c.id == reflection.id)
@@ -78,7 +63,7 @@ class SqlReflectionRepository:
 
     def get(self, reflection_id: str) -> Reflection | None:
         """The reflection with this id, or None."""
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             row = (
                 connection.execute(select(reflections).where(reflections.c.id == reflection_id))
                 .mappings()
@@ -87,7 +72,7 @@ class SqlReflectionRepository:
             return _load(connection, row) if row else None
 
     def _find(self, person: Person, statuses: tuple[str, ...]) -> list[Reflection]:
-        with self._transaction() as connection:
+        with transaction(self.engine) as connection:
             rows = (
                 connection.execute(
                     select(reflections)

@@ -232,7 +232,6 @@ privacy_events = Table(
 
 # Patient-data warning (migration 0006): text held back until the person chooses to save it
 # redacted, keep it as written, or edit it; deleted once used, expired after a day.
-# TODO(lead): switch `text` to EncryptedText once encryption at rest has landed.
 pending_texts = Table(
     "pending_texts",
     metadata,
