@@ -8,10 +8,14 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.privacy import cli as privacy_cli
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.coaching.framework import Attribute
+    from bot.coaching.ports import Passage
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -155,7 +159,7 @@ def _nudges(settings: Settings, args: argparse.Namespace) -> int:
     from bot.nudges.console import ConsoleNudgeSender
 
     sender = ConsoleNudgeSender() if args.console else make_nudge_sender(settings)
-    coach = build_coach(settings, retriever=_no_retrieval())
+    coach = build_coach(settings, retriever=_NoRetrieval())
     sent = build_dispatcher(coach, sender).send_due(args.now)
     print(f"Sent {sent} check-in message{'s' if sent != 1 else ''}.")
     return 0
@@ -164,17 +168,13 @@ def _nudges(settings: Settings, args: argparse.Namespace) -> int:
 class _NoRetrieval:
     """Sending check-ins and showing progress need no search: no embedding model is loaded."""
 
-    def search(self, query: str, *, k: int = 3) -> list[Any]:
+    def search(self, query: str, *, k: int = 3) -> list[Passage]:
         """Nothing found."""
         return []
 
-    def context_for(self, attribute: Any) -> Any:
+    def context_for(self, attribute: Attribute) -> Passage | None:
         """No context."""
         return None
-
-
-def _no_retrieval() -> Any:
-    return _NoRetrieval()
 
 
 def _progress(settings: Settings, args: argparse.Namespace) -> int:
@@ -185,7 +185,7 @@ def _progress(settings: Settings, args: argparse.Namespace) -> int:
     from bot.container import build_coach
     from bot.terminal.progress import render_progress
 
-    coach = build_coach(settings, retriever=_no_retrieval())
+    coach = build_coach(settings, retriever=_NoRetrieval())
     assert coach.followup is not None
     person = Person(workspace_id="terminal", user_id=args.user or getpass.getuser())
     Console().print(render_progress(coach.followup.progress(person)))
