@@ -5,7 +5,8 @@ dispatch on a worker thread, uvicorn, the same logging set-up), in a process of 
 Bolt's own `SlackRequestHandler`: it dispatches on the event loop, so concurrent requests
 queue behind each other's acks, which would flatter the real app.
 
-    PORT=3001 SLACK_SIGNING_SECRET=... SLACK_API_URL=... .venv/bin/python -m bench.bare_bolt_app
+    PORT=3001 SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=... SLACK_API_URL=... \
+        .venv/bin/python -m bench.bare_bolt_app
 """
 
 from __future__ import annotations
@@ -25,10 +26,14 @@ from starlette.routing import Route
 from bot.observability import configure_logging
 from bot.slack.server import run_uvicorn
 
+BARE_ACK = "acknowledged"  # the bench checks that every reply is this acknowledgement
+
 
 def make_bare_app() -> Starlette:
     """POST /slack/events acks every command, click and event; GET /healthz answers."""
-    client = WebClient(token="xoxb-bare", base_url=os.environ["SLACK_API_URL"])
+    # The same bot token as the real app: with one Slack refuses, Bolt answers every request
+    # with a "reinstall the app" note before any listener runs, and the baseline acks nothing.
+    client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
     bolt = App(
         client=client,
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
@@ -36,7 +41,7 @@ def make_bare_app() -> Starlette:
     )
 
     def just_ack(ack: Ack) -> None:
-        ack()
+        ack(text=BARE_ACK)
 
     bolt.command(re.compile(".*"))(just_ack)
     bolt.action(re.compile(".*"))(just_ack)

@@ -9,22 +9,26 @@ time from the click until the next question is posted at the fake Slack.
 
 Run from the repository root (about 1 to 2 minutes):
   .venv/bin/python -m bench.slack_ack_latency [--concurrency 1 10 50] [--requests 150]
-      [--clicks 100] [--database-url postgresql://...]
+      [--clicks 100] [--database-url postgresql://...] [--logs FOLDER]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+from bench.bare_bolt_app import BARE_ACK
 from bench.dispatch_throughput import postgres_database
+from bot.slack.blocks.wording import ACK_START
 from bot.storage.crypto import KEY_VARIABLE
 from tests.keys import TEST_KEY
 from tests.ops.processes import ROOT, ServeProcess, get, wait_for
@@ -32,6 +36,7 @@ from tests.slack.driver import SIGNING_SECRET, SlackUser
 from tests.slack.fake_slack import TOKEN, FakeSlack
 
 ACK_DEADLINE_MS = 3_000
+REAL_ACK = ACK_START.format(scope="Leadership")
 
 
 @dataclass(frozen=True)
@@ -63,22 +68,40 @@ def summarise(acks: list[float], errors: int) -> Latencies:
     )
 
 
-def _command(user: SlackUser) -> float | None:
-    """Send `/lif-reflect leadership`; the ack time in ms, or None for an error."""
+def _command(user: SlackUser, expected: str) -> float | None:
+    """Send `/lif-reflect leadership`; the ack time in ms, or None unless the reply is the
+    listener's own acknowledgement (a 200 from Bolt's error paths is an error here)."""
     started = time.perf_counter()
     try:
         reply = user.command("leadership")
     except OSError:
         return None
     elapsed = (time.perf_counter() - started) * 1000
-    return elapsed if reply.status == 200 else None
+    if reply.status != 200 or expected not in reply.body:
+        return None
+    return elapsed
 
 
-def ack_run(url: str, slack: FakeSlack, tag: str, concurrency: int, requests: int) -> Latencies:
-    """`requests` commands from distinct people, `concurrency` at a time."""
+@dataclass(frozen=True)
+class _SlackAddress:
+    """All a SlackUser sending commands needs of the fake Slack: where response_urls point."""
+
+    root: str
+
+
+def ack_run(
+    url: str, slack_root: str, tag: str, concurrency: int, requests: int, expected: str
+) -> Latencies:
+    """`requests` commands from distinct people, `concurrency` at a time.
+
+    main() runs this in a process of its own, away from the fake Slack's threads: otherwise
+    the fake's work on the real app's posts would slow the clock reading the real app's acks,
+    and not the bare app's (which posts nothing).
+    """
+    slack = cast(FakeSlack, _SlackAddress(slack_root))
     users = [SlackUser(url, slack, user_id=f"U-{tag}-{concurrency}-{n}") for n in range(requests)]
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        outcomes = list(pool.map(_command, users))
+        outcomes = list(pool.map(lambda user: _command(user, expected), users))
     acks = [ack for ack in outcomes if ack is not None]
     return summarise(acks, len(outcomes) - len(acks))
 
@@ -103,7 +126,7 @@ def click_run(url: str, slack: FakeSlack, concurrency: int, clicks: int) -> tupl
 
 
 def start_processes(
-    slack: FakeSlack, folder: Path, database_url: str | None
+    slack: FakeSlack, folder: Path, logs: Path, database_url: str | None
 ) -> tuple[ServeProcess, ServeProcess]:
     common = {
         "SLACK_BOT_TOKEN": TOKEN,
@@ -115,8 +138,8 @@ def start_processes(
     real_env = common | {"LIF_DATA_DIR": str(folder / "data")}
     if database_url:
         real_env["LIF_DATABASE_URL"] = database_url
-    real = ServeProcess(real_env, folder / "real.log")
-    bare = ServeProcess(common, folder / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
+    real = ServeProcess(real_env, logs / "real.log")
+    bare = ServeProcess(common, logs / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
     for process in (real, bare):
         process.start()
     for process in (real, bare):
@@ -134,23 +157,47 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--logs", type=Path, help="keep both servers' JSON logs in this folder")
     args = parser.parse_args()
 
     slack = FakeSlack().start()
+    clients = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
     with tempfile.TemporaryDirectory() as folder, schema as database_url:
-        real, bare = start_processes(slack, Path(folder), database_url)
+        logs = args.logs or Path(folder)
+        logs.mkdir(parents=True, exist_ok=True)
+        real, bare = start_processes(slack, Path(folder), logs, database_url)
         try:
-            for process in (bare, real):  # warm up: imports, the first connections
-                ack_run(process.events_url, slack, "WARM", 2, 10)
+            for process, expected in ((bare, BARE_ACK), (real, REAL_ACK)):
+                warm = clients.submit(
+                    ack_run, process.events_url, slack.root, "WARM", 2, 10, expected
+                ).result()
+                if warm.errors:  # a baseline that does not really ack would measure nothing
+                    raise SystemExit(f"{process.url} did not acknowledge: see {process.log_path}")
             print(
                 "| concurrent | bare p50 / p95 / p99 ms | LIF Coach p50 / p95 / p99 ms "
                 "| p95 ratio | errors (bare, LIF Coach) | acks over 3 s |"
             )
             print("| ---: | ---: | ---: | ---: | ---: | ---: |")
             for concurrency in args.concurrency:
-                base = ack_run(bare.events_url, slack, "BARE", concurrency, args.requests)
-                ours = ack_run(real.events_url, slack, "REAL", concurrency, args.requests)
+                base = clients.submit(
+                    ack_run,
+                    bare.events_url,
+                    slack.root,
+                    "BARE",
+                    concurrency,
+                    args.requests,
+                    BARE_ACK,
+                ).result()
+                ours = clients.submit(
+                    ack_run,
+                    real.events_url,
+                    slack.root,
+                    "REAL",
+                    concurrency,
+                    args.requests,
+                    REAL_ACK,
+                ).result()
                 ratio = ours.p95 / base.p95 if base.p95 else float("nan")
                 print(
                     f"| {concurrency} | {base.p50} / {base.p95} / {base.p99} "
@@ -168,6 +215,7 @@ def main() -> None:
             for process in (real, bare):
                 process.stop()
             slack.stop()
+            clients.shutdown()
 
 
 if __name__ == "__main__":
