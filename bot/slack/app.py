@@ -34,6 +34,9 @@ WEB_API_TIMEOUT_SECONDS = 10
 # Listeners wait on the database and the Web API (retries sleep), so more than Bolt's 5; kept
 # within the database pool (5 + 10 overflow) so threads don't queue for connections.
 LISTENER_THREADS = 12
+# Threads for listeners up to their ack (bot/slack/acking.py): more than LISTENER_THREADS, so
+# a new request is acknowledged while every work slot is busy with earlier ones.
+ACK_THREADS = 256
 
 
 def make_web_client(settings: Settings, metrics: Metrics | None = None) -> WebClient:
@@ -76,9 +79,10 @@ def make_slack_app(
         request_verification_enabled=False,
         before_authorize=SignatureCheck(secret.get_secret_value() if secret else None),
         token_verification_enabled=verify_token,
-        process_before_response=False,  # ack first; listeners run on this thread pool
-        # Listeners run in the request's context, so their log lines keep its request id.
-        listener_executor=ContextThreadPool(LISTENER_THREADS, thread_name_prefix="lif-slack"),
+        # Listeners run on this pool (bot/slack/acking.py) in the request's context, so their
+        # log lines keep its request id; Slack gets its answer as soon as they ack.
+        listener_executor=ContextThreadPool(ACK_THREADS, thread_name_prefix="lif-slack"),
+        work_slots=LISTENER_THREADS,
     )
     app.use(SameWorkspace())  # before the delivery log: a refused request records nothing
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))

@@ -1,4 +1,10 @@
-"""Each Slack delivery handled once: retries and repeated payloads are acknowledged and skipped."""
+"""Each Slack delivery handled once: retries and repeated payloads are acknowledged and skipped.
+
+The check writes to the database, so it is kept off the acknowledgement where it can be: for
+commands, clicks and events, whose listeners ack before doing anything, it runs on the
+listener's thread right after the ack (bot/slack/acking.py's AFTER_ACK). Form submissions are
+acked only after they are saved, so for them it runs first, before the listener.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,15 @@ from typing import Any, Protocol
 from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from bot.slack.acking import AFTER_ACK
+
 logger = logging.getLogger(__name__)
+
+CHECKED_AFTER_ACK = (
+    "command:",
+    "block_actions:",
+    "event:",
+)  # delivery keys whose listeners ack first
 
 
 class DeliveryLog(Protocol):
@@ -49,13 +63,23 @@ class SkipRepeatedDeliveries(Middleware):
         key = delivery_key(req.body)
         if key is None:
             return next()
+        retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
+        if key.startswith(CHECKED_AFTER_ACK):
+            # Bolt runs the listener after the middleware returns; the variable lives as long
+            # as this request's dispatch (AckFirstApp.dispatch runs it in a context of its own).
+            AFTER_ACK.set(lambda: self.first_time(key, retry))
+            return next()
+        if self.first_time(key, retry):
+            return next()
+        return BoltResponse(status=200, body="")
+
+    def first_time(self, key: str, retry: str) -> bool:
+        """Whether to handle the delivery: yes the first time, and if the log cannot say."""
         try:
             first = self.log.first_time(key)
         except Exception:  # better to risk a repeat than to drop a person's answer
             logger.warning("delivery log unavailable; handling %s without the check", key)
-            return next()
-        if first:
-            return next()
-        retry = (req.headers.get("x-slack-retry-num") or ["-"])[0]
-        logger.info("Skipped a repeated Slack delivery %s (retry %s)", key, retry)
-        return BoltResponse(status=200, body="")
+            return True
+        if not first:
+            logger.info("Skipped a repeated Slack delivery %s (retry %s)", key, retry)
+        return first

@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.observability import Metrics, request_context
+from bot.slack.acking import AckFirstApp
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def request_type(body: dict[str, Any]) -> str:
     return kind if kind in _PAYLOAD_TYPES else "other"
 
 
-class ObservedApp(App):
+class ObservedApp(AckFirstApp):
     """A Bolt App that times each acknowledgement and tags its log lines with a request id."""
 
     def __init__(self, *, metrics: Metrics, **kwargs: Any) -> None:

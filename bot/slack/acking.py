@@ -1,0 +1,186 @@
+"""Answering Slack the moment a listener acks, while the listener goes on working.
+
+Slack wants an answer within 3 seconds; our listeners ack first, then post to the person's DM.
+Bolt supports that with `process_before_response=False`: it starts the listener on a thread
+and then *polls* for the ack every 10 ms, so every acknowledgement costs at least 10 ms
+(measured: bench/slack_ack_latency.py) and, under load, a further 10 ms sleep whenever the
+poll just misses. `AckFirstApp` runs Bolt with `process_before_response=True` and registers
+each listener wrapped by `AckFirst`, which starts the listener on the pool and wakes the
+request's thread the moment `ack()` is called (a threading.Event, not a poll). What a listener
+does, what it is given and the order of Bolt's middleware are unchanged.
+
+Event listeners are acknowledged by Bolt itself (auto-ack): their wrapper returns at once.
+
+Work that must not hold up the answer but must come before the listener's own effects (the
+check that a delivery is not a repeat: bot/slack/idempotency.py) is set in AFTER_ACK by a
+middleware: it runs on the listener's thread right after `ack()` (before an event listener
+starts), and when it says no, the listener stops there.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+
+logger = logging.getLogger(__name__)
+
+ACK_WAIT_SECONDS = 3.0  # Slack's own deadline: past it, the answer is useless anyway
+
+Listener = Callable[..., BoltResponse | None]
+Gate = Callable[[], bool]  # True: go on with the listener's work
+
+# Set by a middleware for the request it is passing on; read on the listener's thread.
+AFTER_ACK: contextvars.ContextVar[Gate | None] = contextvars.ContextVar(
+    "lif_after_ack", default=None
+)
+
+
+class AlreadyHandled(BaseException):  # noqa: N818 (not an error: a listener's early stop)
+    """Raised from `ack()` when the gate says no: the listener stops, silently.
+
+    A BaseException so that a listener's own `except Exception` cannot swallow it.
+    """
+
+
+class _Run:
+    """One listener call: its ack wakes the request's thread, then it waits for a work slot
+    and the gate before carrying on."""
+
+    def __init__(self, slots: threading.Semaphore, gate: Gate | None, *, acks: bool) -> None:
+        self.acks = acks  # False: Bolt acks for it (an event listener)
+        self.woken = threading.Event()  # the request's thread may answer Slack
+        self.acked = False
+        self.slots = slots
+        self.gate = gate
+        self.holding_slot = False
+
+    def ack_with(self, ack: Ack) -> Callable[..., BoltResponse]:
+        """Bolt's `ack`, which also wakes the request's thread, then lets the work begin."""
+
+        def signalling_ack(*args: Any, **kwargs: Any) -> BoltResponse:
+            try:
+                response = ack(*args, **kwargs)
+            finally:
+                self.acked = True
+                self.woken.set()  # Slack gets its answer now, whatever comes next
+            self.begin_work()
+            return response
+
+        return signalling_ack
+
+    def begin_work(self) -> None:
+        """Wait for a work slot, then ask the gate; AlreadyHandled if it says no."""
+        if self.holding_slot:  # acked twice: once is enough
+            return
+        self.slots.acquire()
+        self.holding_slot = True
+        if self.gate is not None and not self.gate():
+            raise AlreadyHandled
+
+    def end(self) -> None:
+        if self.holding_slot:
+            self.slots.release()
+            self.holding_slot = False
+        self.woken.set()  # a listener that returns without acking must not hold the request
+
+
+class AckFirst:
+    """Wraps listeners so they run on `executor` and the request returns once they ack.
+
+    The executor should have more threads than `work_slots`: a listener's work after its ack
+    waits for one of `work_slots`, so the part before the ack always finds a thread even when
+    every slot is busy with earlier requests (else acks would queue behind that work).
+    """
+
+    def __init__(
+        self, executor: Executor, work_slots: int, wait_seconds: float = ACK_WAIT_SECONDS
+    ) -> None:
+        self.executor = executor
+        self.slots = threading.BoundedSemaphore(work_slots)
+        self.wait_seconds = wait_seconds
+
+    def wrap(self, listener: Listener, *, auto_ack: bool) -> Listener:
+        """The listener as Bolt should call it; Bolt still reads its parameters (via wraps)."""
+        acks_itself = not auto_ack
+
+        @functools.wraps(listener)
+        def acked_first(**kwargs: Any) -> BoltResponse | None:
+            run = _Run(self.slots, AFTER_ACK.get(), acks=acks_itself and "ack" in kwargs)
+            if run.acks:
+                kwargs["ack"] = run.ack_with(kwargs["ack"])
+            # In a copy of the request's context: its log lines keep the request id.
+            context = contextvars.copy_context()
+            running = self.executor.submit(context.run, self._run, listener, kwargs, run)
+            if not run.acks:  # Bolt acks auto-ack listeners (events) once this returns
+                return None
+            run.woken.wait(self.wait_seconds)
+            if not run.acked:  # it finished (or failed) without acking, or it is late
+                try:
+                    running.result(timeout=0.5)  # a failure goes to Bolt: 500, and logged
+                except TimeoutError:
+                    logger.warning("a Slack listener did not acknowledge within 3 s")
+            return None
+
+        return acked_first
+
+    @staticmethod
+    def _run(listener: Listener, kwargs: dict[str, Any], run: _Run) -> None:
+        """Run the listener; a failure after its ack is logged here, as nobody waits for it."""
+        try:
+            if not run.acks:
+                run.begin_work()  # acked by Bolt (an event): slot and gate come first
+            listener(**kwargs)
+        except AlreadyHandled:
+            return
+        except Exception:
+            if run.acks and not run.acked:
+                raise  # failed before acking: the request's thread re-raises it for Bolt
+            logger.exception("a Slack listener failed after acknowledging")
+        finally:
+            run.end()
+
+
+class AckFirstApp(App):
+    """A Bolt App whose listeners answer Slack as soon as they ack (see the module's doc)."""
+
+    def __init__(self, *, listener_executor: Executor, work_slots: int, **kwargs: Any) -> None:
+        super().__init__(
+            process_before_response=True,  # Bolt calls the wrapper inline: no 10 ms poll
+            listener_executor=listener_executor,
+            **kwargs,
+        )
+        self.ack_first = AckFirst(listener_executor, work_slots)
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Bolt's dispatch in a context of its own: what its middleware sets in context
+        variables (AFTER_ACK) reaches its listeners, and no later request on this thread."""
+        return contextvars.copy_context().run(super().dispatch, req)
+
+    def _register_listener(  # type: ignore[override]
+        self,
+        functions: Sequence[Listener],
+        primary_matcher: Any,
+        matchers: Any,
+        middleware: Any,
+        auto_acknowledgement: bool = False,
+        ack_timeout: int = 3,
+    ) -> Listener | None:
+        """Bolt's one registration hook for every kind of listener; lazy ones stay as given."""
+        first, *lazy = list(functions)
+        wrapped = self.ack_first.wrap(first, auto_ack=auto_acknowledgement)
+        super()._register_listener(
+            [wrapped, *lazy],
+            primary_matcher,
+            matchers,
+            middleware,
+            auto_acknowledgement,
+            ack_timeout,
+        )
+        return first  # what a decorator registration gives back: the function itself
