@@ -1,7 +1,8 @@
 """A person's self-ratings across the 29 attributes, by domain, as a PNG heatmap with alt text.
 
 Pure functions of the data: no files, no global matplotlib state (a Figure on the Agg canvas,
-not pyplot), so they are safe in a server thread.
+not pyplot), so they are safe in a server thread. matplotlib (about 40 MB resident) is imported
+on the first chart, not when the bot starts: many processes never draw one.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING
 
 from bot.coaching.followup.compare import ratings_of
 from bot.coaching.framework import Attribute, Framework
 from bot.coaching.models import Reflection
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Ratings 1-5 on a colour-blind-safe sequential scale (viridis, light to dark), plus "not rated".
 PALETTE = {1: "#fde725", 2: "#5ec962", 3: "#21918c", 4: "#3b528b", 5: "#440154"}
@@ -63,6 +63,9 @@ def render_ratings_chart(
         raise ValueError("a chart needs at least one reflection")
     shown = list(snapshots[-MAX_COLUMNS:])
     rows = _rows(framework, shown)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(3.6 + 1.0 * len(shown), 1.6 + 0.3 * len(rows)), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.42, 0.1, 0.5, 0.82))
@@ -81,6 +84,8 @@ def _rows(framework: Framework, snapshots: Sequence[RatingSnapshot]) -> list[Att
 
 def _draw_cells(axes: Axes, rows: list[Attribute], snapshots: Sequence[RatingSnapshot]) -> None:
     grid = [[s.ratings.get(a.id) or 0 for s in snapshots] for a in rows]
+    from matplotlib.colors import ListedColormap
+
     colours = ListedColormap([NOT_RATED, *PALETTE.values()])
     axes.imshow(grid, cmap=colours, vmin=-0.5, vmax=5.5, aspect="auto", interpolation="nearest")
     for y, values in enumerate(grid):
@@ -126,6 +131,8 @@ def _label(
 
 
 def _legend(figure: Figure, labels: Mapping[int, str]) -> None:
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(color=colour, label=f"{value} {labels.get(value, '')}".strip())
         for value, colour in PALETTE.items()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date
 
 from PIL import Image
@@ -58,3 +60,13 @@ def test_alt_text_lists_every_domain_in_framework_order(framework) -> None:
         + ", ".join([f"C{n} 3" for n in range(1, 10)] + ["C10 not rated"])
         + "."
     )
+
+
+def test_the_slack_app_loads_without_matplotlib_until_a_chart_is_drawn() -> None:
+    # matplotlib holds about 40 MB resident; a serving process pays for it on its first chart.
+    check = (
+        "import sys; import bot.slack.app, bot.charts; "
+        "assert 'matplotlib' not in sys.modules, 'loaded at import'"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
