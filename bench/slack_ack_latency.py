@@ -106,6 +106,17 @@ def ack_run(
     return summarise(acks, len(outcomes) - len(acks))
 
 
+def wait_until_quiet(slack: FakeSlack, tag: str, concurrency: int, requests: int) -> None:
+    """Until every person of a run has the first step of their reflection in their DM: the
+    next run then starts with no work left over from this one."""
+    channels = {slack.dm_of(f"U-{tag}-{concurrency}-{n}") for n in range(requests)}
+    slack.wait_for(
+        lambda: channels <= {m["channel"] for m in list(slack.messages.values())},
+        timeout=300,
+        what=f"the first steps of the {tag} run at {concurrency}",
+    )
+
+
 def _click_to_next_step(user: SlackUser) -> tuple[float, float]:
     """Start a reflection, then rate its first step: (ack ms, ms until the next step posted)."""
     user.command("leadership")
@@ -158,9 +169,16 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--logs", type=Path, help="keep both servers' JSON logs in this folder")
+    parser.add_argument(
+        "--slack-latency-ms",
+        type=float,
+        default=0.0,
+        help="the fake Slack waits this long before each Web API answer (default 0)",
+    )
     args = parser.parse_args()
 
     slack = FakeSlack().start()
+    slack.latency = args.slack_latency_ms / 1000
     clients = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
     with tempfile.TemporaryDirectory() as folder, schema as database_url:
@@ -174,6 +192,7 @@ def main() -> None:
                 ).result()
                 if warm.errors:  # a baseline that does not really ack would measure nothing
                     raise SystemExit(f"{process.url} did not acknowledge: see {process.log_path}")
+            wait_until_quiet(slack, "WARM", 2, 10)
             print(
                 "| concurrent | bare p50 / p95 / p99 ms | LIF Coach p50 / p95 / p99 ms "
                 "| p95 ratio | errors (bare, LIF Coach) | acks over 3 s |"

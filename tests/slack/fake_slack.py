@@ -57,6 +57,7 @@ class FakeSlack:
         self._scripted: dict[str, list[str]] = {}  # method -> errors to answer (follow-ups)
         self._lost: dict[str, int] = {}  # method -> answers to lose after acting (follow-ups)
         self.ts_clock: Callable[[], float] | None = None  # message ts from a test's clock
+        self.latency = 0.0  # seconds before each answer, as a remote Slack takes (benchmarks)
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -157,6 +158,8 @@ class FakeSlack:
     # -- serving ---------------------------------------------------------------------------
 
     def _serve(self, request: BaseHTTPRequestHandler) -> None:
+        if self.latency:
+            time.sleep(self.latency)  # one thread per request: others are not held up
         path = urlparse(request.path)
         if path.path.startswith(UPLOAD_PATH):
             self._receive_upload(request, path.path.removeprefix(UPLOAD_PATH))
