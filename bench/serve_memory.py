@@ -3,7 +3,9 @@
 One real `lif-coach serve` process (HTTP mode, SQLite or PostgreSQL, embedded Chroma with the
 real embedding model) and a local fake Slack. Each simulated reflection is one person's
 `/lif-reflect leadership`, a written answer, and a rating of each of the domain's 9 steps up to
-the summary of priority areas, 10 people at a time. Target: under 400 MB resident.
+the summary of priority areas, 10 people at a time; then 20 of them confirm their priority
+areas and open Home, which draws their ratings chart (matplotlib is loaded on the first).
+Target: under 400 MB resident.
 
 Run from the repository root (about 2 minutes):
   .venv/bin/python -m bench.serve_memory [--reflections 1000] [--database-url postgresql://...]
@@ -36,8 +38,8 @@ def resident_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def reflect(user: SlackUser) -> None:
-    """One person's whole Leadership reflection, up to the summary."""
+def reflect(user: SlackUser) -> dict[str, object]:
+    """One person's whole Leadership reflection, up to the summary (returned)."""
     user.command("leadership")
     step = user.next_message(timeout=60)
     user.say("We agreed the ward's purpose at handover and wrote it on the board.")
@@ -45,12 +47,27 @@ def reflect(user: SlackUser) -> None:
     for number in range(STEPS):
         user.click(step, f"lif.rate.{number % 5 + 1}")
         step = user.next_message(timeout=60)
+    return step
+
+
+def confirm_and_open_home(user: SlackUser, summary: dict[str, object], slack: FakeSlack) -> None:
+    """Confirm the priority areas, then open Home, which draws and uploads the ratings chart."""
+    user.click(summary, "lif.confirm")
+    user.next_message(timeout=60)  # the follow-up plan
+    uploads = len(slack.calls_to("files.completeUploadExternal"))
+    user.open_home()
+    slack.wait_for(
+        lambda: len(slack.calls_to("files.completeUploadExternal")) > uploads,
+        timeout=60,
+        what="a chart uploaded for Home",
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reflections", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--charts", type=int, default=20, help="people who then open Home")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
     slack = FakeSlack().start()
@@ -77,9 +94,12 @@ def main() -> None:
             ]
             started = time.perf_counter()
             with ThreadPoolExecutor(args.concurrency) as pool:
-                list(pool.map(reflect, users))
+                summaries = list(pool.map(reflect, users))
             elapsed = time.perf_counter() - started
-            after, peak = resident_mb(serve.pid)
+            after, _ = resident_mb(serve.pid)
+            for user, summary in list(zip(users, summaries, strict=True))[: args.charts]:
+                confirm_and_open_home(user, summary, slack)
+            charted, peak = resident_mb(serve.pid)
         finally:
             serve.stop()
             slack.stop()
@@ -88,6 +108,7 @@ def main() -> None:
     print("| --- | ---: |")
     print(f"| idle, after start-up | {idle:.0f} |")
     print(f"| after {args.reflections:,} reflections ({requests:,} Slack requests) | {after:.0f} |")
+    print(f"| then {args.charts} people confirm and open Home (a chart each) | {charted:.0f} |")
     print(f"| peak | {peak:.0f} |")
     print(f"\n{requests / elapsed:.0f} Slack requests per second over {elapsed:.0f} s")
 
