@@ -244,18 +244,14 @@ def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
         )
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
     asgi = make_asgi_app(coach)
-    # The dispatcher sends with one bot token; per-workspace tokens for it are not wired yet.
-    logger.warning(
-        "OAuth install mode: follow-up check-ins are NOT sent from this process (they need one "
-        "bot token per workspace); reflections, summaries and Home work in every workspace"
-    )
     logger.info(
         "LIF Coach is listening on port %s at %s (installs at %s)",
         settings.port,
         EVENTS_PATH,
         oauth.INSTALL_PATH,
     )
-    run_http(asgi, settings.port)
+    with make_check_in_loop(coach):  # check-ins go out with each workspace's installed token
+        run_http(asgi, settings.port)
 
 
 def run_uvicorn(asgi: Starlette, port: int) -> None:
