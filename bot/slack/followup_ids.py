@@ -62,12 +62,24 @@ def pack(period: str, response: CheckInResponse) -> str:
     return f"{period}{_SEPARATOR}{response.value}"
 
 
+MAX_PERIOD = 200  # our period keys are under 100 characters; a longer one is not ours
+_NOT_OURS = "That button is from an older message I can no longer act on."
+
+
 def unpack(value: str | None) -> tuple[str, CheckInResponse]:
     """(period key or NOW, response) from a response button; StaleAction when not ours."""
     period, _, response = (value or "").partition(_SEPARATOR)
-    if not period or response not in set(CheckInResponse):
-        raise StaleAction("That button is from an older message I can no longer act on.")
+    if not period or len(period) > MAX_PERIOD or response not in set(CheckInResponse):
+        raise StaleAction(_NOT_OURS)
     return period, CheckInResponse(response)
+
+
+def period_of(value: str | None) -> str:
+    """The period key a note button names (NOW when none); StaleAction when not ours."""
+    period = value or NOW
+    if len(period) > MAX_PERIOD or not period.isprintable():
+        raise StaleAction(_NOT_OURS)
+    return period
 
 
 @dataclass(frozen=True)

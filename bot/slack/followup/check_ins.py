@@ -87,7 +87,7 @@ class CheckInHandlers:
     @acked_first
     def handle_note(self, conversation: Conversation, body: Body) -> None:
         """Open the form for an answer with a note, showing what was asked."""
-        period = action_value(body) or fids.NOW
+        period = fids.period_of(action_value(body))
         self._require_unanswered(conversation.person, period)
         channel, ts = message_origin(body)
         asked = content(Shown.clicked(body).blocks)

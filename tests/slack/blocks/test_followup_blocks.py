@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from bot.coaching.engine import ReflectionService
+from bot.coaching.errors import StaleAction
 from bot.coaching.followup.models import (
     Cadence,
     CheckInResponse,
@@ -217,3 +218,13 @@ def _values(modal: dict) -> dict:
     from tests.slack.followup_support import current_values
 
     return current_values(modal)
+
+
+def test_a_note_button_naming_no_period_of_ours_is_called_stale() -> None:
+    # Found by the fuzz suite: a forged 700-character period overflowed the note form's
+    # private_metadata (3,000 characters) and failed as an unexpected error.
+    assert fids.period_of(None) == fids.NOW
+    assert fids.period_of("re_reflection:r-1:2") == "re_reflection:r-1:2"
+    for forged in ("\x1f" * 700, "p" * (fids.MAX_PERIOD + 1)):
+        with pytest.raises(StaleAction):
+            fids.period_of(forged)
