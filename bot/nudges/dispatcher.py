@@ -15,6 +15,13 @@ Deliveries are marked sent in groups (one transaction per `flush_every` messages
 any wait), which widens the window a crash leaves uncertain but not the guarantee: every
 uncertain message is checked before it is posted again.
 
+Posting never waits on the database: every statement of a run goes, in the order the run asks
+for it, to one database thread. While a batch is posted, that thread records the deliveries
+(one group in flight at most, so no more than `2 * flush_every` posted messages are unrecorded)
+and, near the batch's end, claims the next batch. A prefetched batch that is not posted (a stop,
+a rate limit, an error) is handed back to the queue as it was; the rows of a group whose
+recording failed stay claimed, so the reaper returns them uncertain, as after a crash.
+
 A dispatcher never starts a post on a claim older than half its lease, and the lease (5
 minutes) is far longer than one post, so a reaped row is not still being posted by its first
 owner. Every update to a claimed row is fenced by `claimed_by`.
@@ -34,10 +41,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
+from typing import TypeVar
 
 from bot.coaching.followup.models import (
     DueNudge,
@@ -106,6 +114,44 @@ class _Backoff(Exception):
         self.retry_after = retry_after
 
 
+T = TypeVar("T")
+
+
+class _DatabaseThread:
+    """One thread running a dispatcher's database work in the order it is handed over."""
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="nudge-db")
+        self._errands: list[Future[object]] = []  # updates whose answer nobody waits for
+
+    def submit(self, work: Callable[[], T]) -> Future[T]:
+        """Run `work` after everything handed over before it."""
+        return self._thread.submit(work)
+
+    def call(self, work: Callable[[], T]) -> T:
+        """Run `work` after everything handed over before it, and wait for its answer."""
+        return self.submit(work).result()
+
+    def send_off(self, work: Callable[[], object]) -> None:
+        """Run `work` in turn without waiting; a failure is raised by a later call here."""
+        self._check_errands()
+        self._errands.append(self.submit(work))
+
+    def settle(self) -> None:
+        """Wait for everything handed over so far; raise the first failure of an errand."""
+        self.call(lambda: None)
+        self._check_errands()
+
+    def _check_errands(self) -> None:
+        done = [errand for errand in self._errands if errand.done()]
+        self._errands = [errand for errand in self._errands if not errand.done()]
+        for errand in done:
+            errand.result()  # raises what it raised
+
+
+_Recorded = list[tuple[NudgeRecord, bool, PlanResult | None]]  # (sent, posted, outcome)
+
+
 class Dispatcher:
     """Sends due follow-up messages through a NudgeSender; many may run against PostgreSQL."""
 
@@ -140,6 +186,9 @@ class Dispatcher:
         self._sleep = sleep or self._stopping.wait
         self._simulated: datetime | None = None
         self._marks: list[tuple[SentMark, NudgeRecord, bool]] = []  # delivered, not yet marked
+        self._recording: Future[_Recorded] | None = None  # the group being marked sent
+        self._next: Future[list[DueNudge]] | None = None  # the next batch, claimed meanwhile
+        self._db = _DatabaseThread()
         self._pool = (
             ThreadPoolExecutor(send_threads, thread_name_prefix="nudge-send")
             if send_threads > 1
@@ -156,24 +205,23 @@ class Dispatcher:
         self._simulated = now.astimezone(UTC) if now else None
         report = DispatchReport()
         self.queue.reap(claimed_before=self.clock.now() - self.lease)
-        while not self._stopping.is_set():
-            batch = self.queue.claim_due(
-                now=self._now(),
-                limit=self.batch_size,
-                worker=self.worker_id,
-                claimed_at=self.clock.now(),
-            )
-            if not batch:
-                break
-            report.due += len(batch)
-            try:
-                if self._pool is None:
-                    self._send_batch(batch, report)
-                else:
-                    self._send_concurrently(batch, report)
-            except _Backoff as pause:
-                report.rate_limited_s += pause.retry_after
-                self._sleep(pause.retry_after)
+        try:
+            batch = self._db.call(self._claim)
+            while batch and not self._stopping.is_set():
+                report.due += len(batch)
+                try:
+                    if self._pool is None:
+                        self._send_batch(batch, report)
+                    else:
+                        self._send_concurrently(batch, report)
+                except _Backoff as pause:
+                    self._hand_back_next()
+                    report.rate_limited_s += pause.retry_after
+                    self._sleep(pause.retry_after)
+                batch = self._next_batch()
+            self._release(batch)  # stopped with a batch in hand
+        finally:
+            self._finish(report)
         self._export(report)
         return report
 
@@ -192,12 +240,64 @@ class Dispatcher:
     def _now(self) -> datetime:
         return self._simulated or self.clock.now()
 
+    # -- claiming, on the database thread ---------------------------------------------------
+
+    def _claim(self) -> list[DueNudge]:
+        return self.queue.claim_due(
+            now=self._now(),
+            limit=self.batch_size,
+            worker=self.worker_id,
+            claimed_at=self.clock.now(),
+        )
+
+    def _prefetch(self, batch: Sequence[DueNudge], left: int) -> None:
+        """Near the end of a full batch, have the next one claimed while this one is posted
+        (not sooner: a claim too old by the time its turn came would only be handed back)."""
+        if self._next is None and len(batch) >= self.batch_size and left <= self._ahead:
+            self._next = self._db.submit(self._claim)
+
+    @property
+    def _ahead(self) -> int:
+        return max(1, self.batch_size // 4)
+
+    def _next_batch(self) -> list[DueNudge]:
+        if self._stopping.is_set():
+            return []
+        upcoming, self._next = self._next, None
+        return upcoming.result() if upcoming is not None else self._db.call(self._claim)
+
+    def _hand_back_next(self) -> None:
+        """A prefetched batch not to be posted now goes back to the queue as it was."""
+        upcoming, self._next = self._next, None
+        if upcoming is not None:
+            self._release(upcoming.result())
+
+    def _finish(self, report: DispatchReport) -> None:
+        """Hand back a prefetched batch, record what went out, and wait for the database."""
+        steps: list[Callable[[], object]] = [
+            self._hand_back_next,
+            lambda: self._flush(report),
+            lambda: self._collect(report),
+            self._db.settle,
+        ]
+        failure: BaseException | None = None
+        for step in steps:  # each, even after one failed
+            try:
+                step()
+            except Exception as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure
+
+    # -- posting ----------------------------------------------------------------------------
+
     def _send_batch(self, batch: Sequence[DueNudge], report: DispatchReport) -> None:
         try:
             for index, due in enumerate(batch):
                 if self._stopping.is_set() or self._claim_too_old(due):
                     self._release(batch[index:])
                     return
+                self._prefetch(batch, len(batch) - index)
                 try:
                     self._dispatch(due, report)
                 except _Backoff:
@@ -210,8 +310,15 @@ class Dispatcher:
         return self.clock.now() - due.claimed_at > self.lease / 2
 
     def _release(self, rest: Sequence[DueNudge]) -> None:
-        for due in rest:
-            self.queue.release(due.record.id, worker=self.worker_id, due_at=due.record.due_at)
+        if not rest:
+            return
+        ids = [(due.record.id, due.record.due_at) for due in rest]
+
+        def release() -> None:
+            for nudge_id, due_at in ids:
+                self.queue.release(nudge_id, worker=self.worker_id, due_at=due_at)
+
+        self._db.send_off(release)
 
     def _dispatch(self, due: DueNudge, report: DispatchReport) -> None:
         message = self._decided(due, report)
@@ -227,12 +334,15 @@ class Dispatcher:
     def _decided(self, due: DueNudge, report: DispatchReport) -> NudgeMessage | None:
         """The message to post now, or None when it was cancelled or rescheduled."""
         decision = decide(due.record, due.preferences, self._now())
+        nudge_id, worker = due.record.id, self.worker_id
         if isinstance(decision, Cancel):
-            self.queue.cancel(due.record.id, worker=self.worker_id, reason=decision.reason)
+            reason = decision.reason
+            self._db.send_off(lambda: self.queue.cancel(nudge_id, worker=worker, reason=reason))
             report.cancelled += 1
             return None
         if isinstance(decision, Reschedule):
-            self.queue.release(due.record.id, worker=self.worker_id, due_at=decision.due_at)
+            later = decision.due_at
+            self._db.send_off(lambda: self.queue.release(nudge_id, worker=worker, due_at=later))
             report.rescheduled += 1
             return None
         return self.render(due.record, due.goal)
@@ -249,7 +359,8 @@ class Dispatcher:
         tasks = [self._pool.submit(self._post_in_turn, group, halt) for group in people.values()]
         pause = 0.0
         try:
-            for task in tasks:
+            for index, task in enumerate(tasks):
+                self._prefetch(batch, (len(tasks) - index) * len(batch) // len(tasks))
                 for due, result, posted in task.result():
                     pause = max(pause, self._take(due, result, posted, report))
         finally:
@@ -280,12 +391,10 @@ class Dispatcher:
         self, due: DueNudge, result: SendResult | None, posted: bool, report: DispatchReport
     ) -> float:
         """Record one result of the pool; the rate limit's wait, or 0."""
-        record = due.record
         if result is None:  # not posted: back to the queue as it was
-            self.queue.release(record.id, worker=self.worker_id, due_at=record.due_at)
+            self._release([due])
         elif isinstance(result, RateLimited):
-            later = self._now() + timedelta(seconds=result.retry_after)
-            self.queue.release(record.id, worker=self.worker_id, due_at=later, error="rate limited")
+            self._hold_back(due.record, result)
             return result.retry_after
         elif isinstance(result, Delivered):
             self._delivered(due, result, report, posted=posted)
@@ -314,13 +423,14 @@ class Dispatcher:
             if self._stopping.is_set():
                 return result
 
+    # -- recording what became of each message ----------------------------------------------
+
     def _record(self, due: DueNudge, result: SendResult, report: DispatchReport) -> None:
         record, worker = due.record, self.worker_id
         if isinstance(result, Delivered):
             self._delivered(due, result, report, posted=True)
         elif isinstance(result, RateLimited):
-            later = self._now() + timedelta(seconds=result.retry_after)
-            self.queue.release(record.id, worker=worker, due_at=later, error="rate limited")
+            self._hold_back(record, result)
             raise _Backoff(result.retry_after)
         elif isinstance(result, PermanentFailure):
             logger.warning(
@@ -329,24 +439,39 @@ class Dispatcher:
                 record.person.user_id,
                 result.error,
             )
-            self.queue.fail(record.id, worker=worker, error=result.error, stop_person=True)
+            error = result.error
+            self._db.send_off(
+                lambda: self.queue.fail(record.id, worker=worker, error=error, stop_person=True)
+            )
             report.failed += 1
         else:
             self._retry(due, result, report)
 
+    def _hold_back(self, record: NudgeRecord, result: RateLimited) -> None:
+        """Rate limited: back to the queue until the wait is over."""
+        later, worker = self._now() + timedelta(seconds=result.retry_after), self.worker_id
+        self._db.send_off(
+            lambda: self.queue.release(record.id, worker=worker, due_at=later, error="rate limited")
+        )
+
     def _retry(self, due: DueNudge, result: TransientFailure, report: DispatchReport) -> None:
-        record, worker = due.record, self.worker_id
+        record, worker, error = due.record, self.worker_id, result.error
         if record.attempts + 1 >= MAX_ATTEMPTS:
-            self.queue.fail(record.id, worker=worker, error=result.error, stop_person=False)
+            self._db.send_off(
+                lambda: self.queue.fail(record.id, worker=worker, error=error, stop_person=False)
+            )
             report.failed += 1
             return
-        self.queue.release(
-            record.id,
-            worker=worker,
-            due_at=self._now() + backoff(record.attempts),
-            error=result.error,
-            attempt=True,
-            maybe_delivered=True,  # a timeout can hide a post that went through
+        later = self._now() + backoff(record.attempts)
+        self._db.send_off(
+            lambda: self.queue.release(
+                record.id,
+                worker=worker,
+                due_at=later,
+                error=error,
+                attempt=True,
+                maybe_delivered=True,  # a timeout can hide a post that went through
+            )
         )
         report.retried += 1
 
@@ -369,19 +494,37 @@ class Dispatcher:
             self._flush(report)
 
     def _flush(self, report: DispatchReport) -> None:
-        """Mark the queued deliveries sent, in one transaction."""
+        """Hand the queued deliveries to the database thread, to be marked sent in one
+        transaction once the group before them is recorded (one group in flight at most)."""
         if not self._marks:
             return
         marks, self._marks = self._marks, []
+        self._collect(report)
+        self._recording = self._db.submit(lambda: self._mark_sent(marks))
+
+    def _mark_sent(self, marks: list[tuple[SentMark, NudgeRecord, bool]]) -> _Recorded:
+        """On the database thread: mark the group sent and plan what follows each."""
         outcomes = self.queue.mark_sent([m for m, _, _ in marks], worker=self.worker_id)
-        for (_, sent, posted), outcome in zip(marks, outcomes, strict=True):
+        recorded = [
+            (sent, posted, outcome)
+            for (_, sent, posted), outcome in zip(marks, outcomes, strict=True)
+        ]
+        for sent, _, outcome in recorded:
             if outcome is None:
                 logger.warning("claim on nudge %s was lost before it was marked sent", sent.id)
-                report.lost += 1
-                continue
-            if outcome is PlanResult.STALE:
+            elif outcome is PlanResult.STALE:
                 self._plan_fresh(sent)
-            if posted:
+        return recorded
+
+    def _collect(self, report: DispatchReport) -> None:
+        """Wait for the group being recorded, and count it."""
+        recording, self._recording = self._recording, None
+        if recording is None:
+            return
+        for _, posted, outcome in recording.result():
+            if outcome is None:
+                report.lost += 1
+            elif posted:
                 report.sent += 1
             else:
                 report.recovered += 1

@@ -10,26 +10,38 @@ serialises, so it stays correct, but run one dispatcher on SQLite.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
+    DateTime,
+    Dialect,
     Engine,
+    Integer,
+    String,
     and_,
-    case,
+    any_,
+    bindparam,
+    cast,
+    column,
     func,
     insert,
     literal,
     or_,
     select,
-    tuple_,
+    true,
+    type_coerce,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.types import TypeEngine
 
 from bot.coaching.errors import ConcurrentUpdate
 from bot.coaching.followup.models import (
@@ -68,20 +80,6 @@ def _at(value: datetime) -> datetime:
 
 def _of(table: Any, person: Person) -> Any:
     return and_(table.c.workspace_id == person.workspace_id, table.c.user_id == person.user_id)
-
-
-def _any_of(table: Any, people: Iterable[Person]) -> Any:
-    """Rows of any of these people, as `workspace = ? AND user IN (...)` per workspace: the
-    form both databases answer from the (workspace_id, user_id) index."""
-    users: dict[str, set[str]] = {}
-    for person in people:
-        users.setdefault(person.workspace_id, set()).add(person.user_id)
-    return or_(
-        *(
-            and_(table.c.workspace_id == workspace, table.c.user_id.in_(sorted(ids)))
-            for workspace, ids in sorted(users.items())
-        )
-    )
 
 
 class SqlNudgeRepository:
@@ -198,40 +196,24 @@ class SqlNudgeRepository:
         self, *, now: datetime, limit: int, worker: str, claimed_at: datetime
     ) -> list[DueNudge]:
         """Claim up to `limit` due messages; other dispatchers skip the rows locked here."""
-        due = (
-            select(nudges.c.id)
-            .where(nudges.c.status == PENDING)
-            .where(nudges.c.due_at <= now)
-            .order_by(nudges.c.due_at, nudges.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
+        claim = {"now": now, "limit": limit, "worker": worker, "claimed_at": claimed_at}
         with transaction(self.engine) as connection:
-            if connection.dialect.name == "postgresql":
+            dialect = connection.dialect.name
+            if dialect == "postgresql":
                 # Lock first, then update the locked ids: PostgreSQL may evaluate an IN
                 # (subquery ... SKIP LOCKED) more than once and so claim more than `limit`.
-                ids: Any = list(connection.execute(due).scalars())
+                ids = list(connection.execute(_lock_due(), claim).scalars())
+                rows = connection.execute(_claim_locked(), claim | {"ids": ids}).mappings().all()
             else:  # SQLite: one statement, so the write lock is taken at once
-                ids = due.scalar_subquery()
-            rows = (
-                connection.execute(
-                    update(nudges)
-                    .where(nudges.c.id.in_(ids))
-                    .where(nudges.c.status == PENDING)
-                    .values(status=SENDING, claimed_by=worker, claimed_at=claimed_at)
-                    .returning(*nudges.c)
-                )
-                .mappings()
-                .all()
-            )
+                rows = connection.execute(_claim_due(), claim).mappings().all()
             records = sorted((_record(row) for row in rows), key=lambda r: (r.due_at, r.id))
             uncertain = {row["id"]: _utc(row["uncertain_since"]) for row in rows}
-            prefs = _preferences_of(connection, [r.person for r in records])
+            prefs = _preferences_of(connection, [_key(r.person) for r in records])
             goals = _goals_of(connection, records)
         return [
             DueNudge(
                 record=record,
-                preferences=prefs.get(record.person),
+                preferences=prefs.get(_key(record.person)),
                 goal=goals.get((record.reflection_id, record.attribute_id)),
                 uncertain=uncertain[record.id] is not None,
                 earlier_claim_at=uncertain[record.id],
@@ -243,21 +225,23 @@ class SqlNudgeRepository:
     def mark_sent(self, marks: list[SentMark], *, worker: str) -> list[PlanResult | None]:
         """Record deliveries and plan their follow-ups in one transaction (see the port).
 
-        A handful of statements for the whole group, however many marks it holds: one fenced
-        UPDATE, one lock on the people's preferences, one multi-row upsert of the follow-ups and
-        one UPDATE cancelling what they replace. The outcome is the one marking each in turn
-        would give (the last plan for a person and kind wins and cancels the others).
+        Four statements for the whole group, however many marks it holds (one fenced UPDATE,
+        one lock on the people's preferences, one upsert of the follow-ups and one UPDATE
+        cancelling what they replace), each of fixed text: the rows go in as a few array (or
+        JSON) parameters. The outcome is the one marking each in turn would give (the last plan
+        for a person and kind wins and cancels the others).
         """
         if not marks:
             return []
         with transaction(self.engine) as connection:
             marked = _mark_all_sent(connection, marks, worker)
             held = [mark for mark in marks if mark.nudge_id in marked and mark.followups]
-            versions = _lock_people(connection, [mark.followups[0].person for mark in held])
+            people = {mark.nudge_id: _key(mark.followups[0].person) for mark in held}
+            versions = _lock_people(connection, people.values())
             fresh = {
                 mark.nudge_id
                 for mark in held
-                if versions.get(mark.followups[0].person) == mark.prefs_version
+                if versions.get(people[mark.nudge_id]) == mark.prefs_version
             }
             _plan_all(connection, [f for m in held if m.nudge_id in fresh for f in m.followups])
         return [
@@ -327,86 +311,324 @@ class SqlNudgeRepository:
 # -- helpers that run inside a caller's transaction --------------------------------------------
 
 
-def _mark_all_sent(connection: Connection, marks: Sequence[SentMark], worker: str) -> set[int]:
-    """Mark the rows this worker still holds sent, in one statement; the ids it marked."""
-    ids = [mark.nudge_id for mark in marks]
-    sent_at = case(
-        {m.nudge_id: literal(m.sent_at, nudges.c.sent_at.type) for m in marks},
-        value=nudges.c.id,
+class _Rows:
+    """Rows handed to a statement as one JSON parameter, so its text (and so its compiled form
+    in SQLAlchemy's cache, psycopg's and the server's) is the same however many rows there are,
+    and the database, not Python, takes them apart: json_to_recordset() on PostgreSQL,
+    json_each() on SQLite. Values are stored as SQLAlchemy's bound parameters store them.
+    """
+
+    def __init__(self, name: str, **columns: TypeEngine[Any]) -> None:
+        self.name = name
+        self.columns = columns
+        self.names = tuple(columns)
+        self._sources: dict[str, Any] = {}
+        self._writers: dict[str, dict[str, Callable[[Any], Any]]] = {}
+
+    def source(self, dialect: str) -> Any:
+        """A FROM item with one column per name; the same object for every statement."""
+        if dialect not in self._sources:
+            self._sources[dialect] = self._source(dialect)
+        return self._sources[dialect]
+
+    def _source(self, dialect: str) -> Any:
+        rows = bindparam(self.name, type_=String)
+        if dialect == "postgresql":
+            named = [column(name, kind) for name, kind in self.columns.items()]
+            return (
+                func.json_to_recordset(cast(rows, postgresql.JSON))
+                .table_valued(*named)
+                .render_derived(name=self.name, with_types=True)
+            )
+        each = func.json_each(rows).table_valued("value").alias(f"{self.name}_json")
+        fields = select(
+            *(
+                type_coerce(func.json_extract(each.c.value, f"$.{name}"), kind).label(name)
+                for name, kind in self.columns.items()
+            )
+        )
+        # Materialised: SQLite's planner then starts from these rows and looks each up by
+        # key; inline, it may scan every pending row and the JSON once for each.
+        return fields.cte(self.name).prefix_with("MATERIALIZED")
+
+    def params(self, dialect: Dialect, rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+        """The parameter carrying `rows` (tuples in the order of the columns)."""
+        stored = self._stored(dialect)
+        if not stored:  # no value needs converting
+            values = [dict(zip(self.names, row, strict=True)) for row in rows]
+        else:
+            values = [
+                {
+                    name: value if value is None or name not in stored else stored[name](value)
+                    for name, value in zip(self.names, row, strict=True)
+                }
+                for row in rows
+            ]
+        return {self.name: json.dumps(values)}
+
+    def _stored(self, dialect: Dialect) -> dict[str, Callable[[Any], Any]]:
+        """How each column's values are written: PostgreSQL reads ISO 8601 with its offset;
+        SQLite gets what SQLAlchemy would bind (its own text form of a datetime)."""
+        if dialect.name not in self._writers:
+            writers: dict[str, Callable[[Any], Any]] = {}
+            for name, kind in self.columns.items():
+                if dialect.name == "postgresql":
+                    write = _isoformat if isinstance(kind, DateTime) else None
+                else:
+                    write = kind.dialect_impl(dialect).bind_processor(dialect)
+                if write is not None:
+                    writers[name] = write
+            self._writers[dialect.name] = writers
+        return self._writers[dialect.name]
+
+
+def _isoformat(value: datetime) -> str:
+    return value.isoformat()
+
+
+_TEXT, _TIME, _ID = String(), DateTime(timezone=True), BigInteger()
+_PEOPLE = _Rows("people", workspace_id=_TEXT, user_id=_TEXT)
+_MARKS = _Rows("marks", id=_ID, sent_at=_TIME, ref=_TEXT)
+_PLANS = _Rows(
+    "plans",
+    workspace_id=_TEXT,
+    user_id=_TEXT,
+    period_key=_TEXT,
+    kind=_TEXT,
+    due_at=_TIME,
+    reflection_id=_TEXT,
+    attribute_id=_TEXT,
+)
+_KEPT = _Rows("kept", workspace_id=_TEXT, user_id=_TEXT, kind=_TEXT, id=_ID)
+_GOALS = _Rows("goals", reflection_id=_TEXT, attribute_id=_TEXT)
+
+
+def _each_match(
+    rows: _Rows,
+    dialect: str,
+    table: Any,
+    on: tuple[str, ...],
+    where: Callable[[Any, Any], list[Any]] = lambda found, row: [],
+    *,
+    lock: bool = False,
+) -> tuple[Any, Any]:
+    """Each of `rows` with the rows of `table` equal to it on the `on` columns and meeting
+    `where(found columns, row columns)`: (a FROM item, the found rows' columns).
+
+    Found by index, one handed-over row after the other, so the cost follows the rows handed
+    over, not the size of the table: on PostgreSQL a LATERAL subquery per row (OFFSET 0 keeps
+    the planner from flattening it into a join it may answer by scanning every pending row);
+    on SQLite a join the materialised rows drive. `lock` (PostgreSQL): FOR UPDATE each found
+    row as it is found, taking the rows in `on` order, so two transactions locking some of the
+    same rows take them in the same order and never deadlock.
+    """
+    source = rows.source(dialect)
+    if dialect == "postgresql" and lock:
+        keys = [source.c[name] for name in on]
+        source = select(*source.c).order_by(*keys).subquery(f"{rows.name}_in_order")
+    inner = table.alias(f"{rows.name}_{table.name}")
+    match = and_(*(inner.c[name] == source.c[name] for name in on), *where(inner.c, source.c))
+    if dialect != "postgresql":
+        return source.join(inner, match), inner.c
+    query = select(inner).where(match).offset(0)
+    found = (query.with_for_update() if lock else query).lateral(f"{rows.name}_found")
+    return source.join(found, true()), found.c
+
+
+def _due() -> Any:
+    return (
+        select(nudges.c.id)
+        .where(nudges.c.status == PENDING)
+        .where(nudges.c.due_at <= bindparam("now", type_=_TIME))
+        .order_by(nudges.c.due_at, nudges.c.id)
+        .limit(bindparam("limit", type_=Integer()))
+        .with_for_update(skip_locked=True)
     )
-    refs = case({m.nudge_id: literal(m.ref[:64]) for m in marks}, value=nudges.c.id)
-    statement = (
+
+
+def _claim(*where: Any) -> Any:
+    return (
         update(nudges)
-        .where(nudges.c.id.in_(ids))
+        .where(*where)
+        .values(
+            status=SENDING,
+            claimed_by=bindparam("worker", type_=_TEXT),
+            claimed_at=bindparam("claimed_at", type_=_TIME),
+        )
+        .returning(*(nudges.c[name] for name in _CLAIMED))
+    )
+
+
+# What a claim reads back: the record, and whether an earlier send may have happened.
+_CLAIMED = (
+    "id",
+    "workspace_id",
+    "user_id",
+    "kind",
+    "period_key",
+    "due_at",
+    "reflection_id",
+    "attribute_id",
+    "status",
+    "attempts",
+    "sent_at",
+    "last_error",
+    "uncertain_since",
+)
+
+
+@cache
+def _lock_due() -> Any:
+    """PostgreSQL: lock up to `limit` due rows, skipping those another dispatcher locked."""
+    return _due()
+
+
+@cache
+def _claim_locked() -> Any:
+    """PostgreSQL: claim the rows _lock_due locked, by id. They are pending and locked by this
+    transaction, so no second status test, which the planner may answer by scanning every
+    pending row instead of looking up the ids."""
+    return _claim(nudges.c.id == any_(bindparam("ids", type_=postgresql.ARRAY(_ID))))
+
+
+@cache
+def _claim_due() -> Any:
+    """SQLite: find and claim in one UPDATE (SQLAlchemy leaves FOR UPDATE out). The rows
+    found are pending: no second status test, which SQLite's planner would answer by scanning
+    every pending row instead of looking up the ids found."""
+    return _claim(nudges.c.id.in_(_due().scalar_subquery()))
+
+
+@cache
+def _mark_statement(dialect: str) -> Any:
+    marks = _MARKS.source(dialect)
+    return (
+        update(nudges)
+        .where(nudges.c.id == marks.c.id)
         .where(nudges.c.status == SENDING)
-        .where(nudges.c.claimed_by == worker)
+        .where(nudges.c.claimed_by == bindparam("worker", type_=_TEXT))
         .values(
             status=NudgeStatus.SENT.value,
-            sent_at=sent_at,
-            delivery_ref=refs,
+            sent_at=marks.c.sent_at,
+            delivery_ref=marks.c.ref,
             uncertain_since=None,
             last_error=None,
         )
         .returning(nudges.c.id)
     )
-    return set(connection.execute(statement).scalars())
 
 
-def _lock_people(connection: Connection, people: Sequence[Person]) -> dict[Person, int]:
-    """Lock these people's preferences rows, in one order so two dispatchers never deadlock
-    (SQLite: the marking UPDATE already holds its write lock); their versions."""
-    if not people:
+def _mark_all_sent(connection: Connection, marks: Sequence[SentMark], worker: str) -> set[int]:
+    """Mark the rows this worker still holds sent, in one statement; the ids it marked."""
+    rows = [(mark.nudge_id, mark.sent_at, mark.ref[:64]) for mark in marks]
+    params = _MARKS.params(connection.dialect, rows) | {"worker": worker}
+    return set(connection.execute(_mark_statement(connection.dialect.name), params).scalars())
+
+
+@cache
+def _lock_statement(dialect: str) -> Any:
+    people, found = _each_match(
+        _PEOPLE, dialect, nudge_preferences, ("workspace_id", "user_id"), lock=True
+    )
+    return select(found.workspace_id, found.user_id, found.version).select_from(people)
+
+
+def _lock_people(
+    connection: Connection, people: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """Lock these people's preferences rows in one order, so two dispatchers never deadlock
+    (SQLite: the marking UPDATE already holds its write lock); their versions by
+    (workspace_id, user_id)."""
+    pairs = sorted(set(people))
+    if not pairs:
         return {}
-    rows = connection.execute(
-        select(nudge_preferences.c.workspace_id, nudge_preferences.c.user_id)
-        .add_columns(nudge_preferences.c.version)
-        .where(_any_of(nudge_preferences, people))
-        .order_by(nudge_preferences.c.workspace_id, nudge_preferences.c.user_id)
-        .with_for_update()
-    ).all()
-    return {Person(workspace_id=ws, user_id=user): version for ws, user, version in rows}
+    params = _PEOPLE.params(connection.dialect, pairs)
+    rows = connection.execute(_lock_statement(connection.dialect.name), params).all()
+    return {(ws, user): version for ws, user, version in rows}
+
+
+def _key(person: Person) -> tuple[str, str]:
+    return person.workspace_id, person.user_id
+
+
+@cache
+def _upsert_statement(dialect: str) -> Any:
+    """Insert the planned rows, or revive a pending/cancelled row of the same period; returns
+    the rows kept (a period already sent, being sent or failed is left alone, and absent)."""
+    plans = _PLANS.source(dialect)
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(nudges)
+    planned = [*plans.c, literal(PENDING), literal(0), bindparam("created_at", type_=_TIME)]
+    statement = statement.from_select(
+        [*(c.name for c in plans.c), "status", "attempts", "created_at"],
+        # WHERE true: SQLite reads "SELECT ... ON CONFLICT" as a join without it.
+        select(*planned).where(true()),
+    )
+    return statement.on_conflict_do_update(
+        index_elements=["workspace_id", "user_id", "period_key", "kind"],
+        set_={
+            "due_at": statement.excluded.due_at,
+            "status": PENDING,
+            "reflection_id": statement.excluded.reflection_id,
+            "attribute_id": statement.excluded.attribute_id,
+            "attempts": 0,
+            "last_error": None,
+            "uncertain_since": None,
+            "claimed_by": None,
+            "claimed_at": None,
+        },
+        where=or_(nudges.c.status == PENDING, nudges.c.status == NudgeStatus.CANCELLED.value),
+    ).returning(nudges.c.id, nudges.c.workspace_id, nudges.c.user_id, nudges.c.kind)
+
+
+@cache
+def _replace_statement(dialect: str) -> Any:
+    """Cancel each kept row's other pending rows of its person and kind."""
+    kept, others = _each_match(
+        _KEPT,
+        dialect,
+        nudges,
+        ("workspace_id", "user_id", "kind"),
+        lambda found, row: [found.status == PENDING, found.id != row.id],
+    )
+    return (
+        update(nudges)
+        .where(nudges.c.id.in_(select(others.id).select_from(kept)))
+        .values(status=NudgeStatus.CANCELLED.value, last_error="replaced")
+    )
 
 
 def _plan_all(connection: Connection, planned: Sequence[PlannedNudge]) -> None:
-    """_plan_locked for many, in two statements: a multi-row upsert, then the cancellations.
+    """_plan_locked for many, in two statements: an upsert, then the cancellations.
 
     Plans of distinct (person, kind) never touch each other's rows, so they go together; a
     person and kind planned twice in one group (rare) are planned one by one, in order.
     """
-    kinds = Counter(map(_kind_of, planned))
-    single = [nudge for nudge in planned if kinds[_kind_of(nudge)] == 1]
-    for nudge in planned:
-        if kinds[_kind_of(nudge)] > 1:
+    keyed = [(_kind_of(nudge), nudge) for nudge in planned]
+    kinds = Counter(key for key, _ in keyed)
+    single = [nudge for key, nudge in keyed if kinds[key] == 1]
+    for key, nudge in keyed:
+        if kinds[key] > 1:
             _plan_locked(connection, nudge)
     if not single:
         return
-    values = [_planned_row(nudge) for nudge in single]
-    insert_rows = _insert(connection)
-    upsert = insert_rows.on_conflict_do_update(
-        index_elements=["workspace_id", "user_id", "period_key", "kind"],
-        set_={
-            column: insert_rows.excluded[column] for column in values[0] if column != "created_at"
-        },
-        # Not IN (...): an expanding parameter cannot go in a statement run for many rows.
-        where=or_(nudges.c.status == PENDING, nudges.c.status == NudgeStatus.CANCELLED.value),
-    ).returning(nudges.c.id, nudges.c.workspace_id, nudges.c.user_id, nudges.c.kind)
-    # Executed with many parameter sets: SQLAlchemy sends them as multi-row VALUES batches
-    # ("insertmanyvalues") from one cached compiled statement. A period already sent, being
-    # sent or failed is not updated, so it is absent from what comes back.
-    kept = connection.execute(upsert, values).all()
-    by_kind: dict[str, list[Any]] = {}
-    for row in kept:
-        by_kind.setdefault(row.kind, []).append(row)
-    for kind, rows in by_kind.items():  # one UPDATE per kind, on the person index
-        people = [Person(workspace_id=row.workspace_id, user_id=row.user_id) for row in rows]
-        connection.execute(
-            update(nudges)
-            .where(_any_of(nudges, people))
-            .where(nudges.c.kind == kind)
-            .where(nudges.c.status == PENDING)
-            .where(nudges.c.id.not_in([row.id for row in rows]))
-            .values(status=NudgeStatus.CANCELLED.value, last_error="replaced")
+    dialect = connection.dialect
+    rows = [
+        (
+            nudge.person.workspace_id,
+            nudge.person.user_id,
+            nudge.period_key,
+            nudge.kind.value,
+            nudge.due_at,
+            nudge.reflection_id,
+            nudge.attribute_id,
         )
+        for nudge in single
+    ]
+    params = _PLANS.params(dialect, rows) | {"created_at": datetime.now(UTC)}
+    kept = connection.execute(_upsert_statement(dialect.name), params).all()
+    if kept:
+        replaced = [(row.workspace_id, row.user_id, row.kind, row.id) for row in kept]
+        connection.execute(_replace_statement(dialect.name), _KEPT.params(dialect, replaced))
 
 
 def _lock_person(connection: Connection, person: Person) -> int | None:
@@ -494,30 +716,41 @@ def _stop(connection: Connection, person: Person, error: str) -> None:
     )
 
 
+@cache
+def _preferences_statement(dialect: str) -> Any:
+    people, found = _each_match(_PEOPLE, dialect, nudge_preferences, ("workspace_id", "user_id"))
+    read = ("workspace_id", "user_id", *_PREFERENCE_FIELDS)
+    return select(*(found[name] for name in read)).select_from(people)
+
+
 def _preferences_of(
-    connection: Connection, people: Sequence[Person]
-) -> dict[Person, NudgePreferences]:
-    if not people:
+    connection: Connection, people: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], NudgePreferences]:
+    """These people's preferences, by (workspace_id, user_id)."""
+    pairs = sorted(set(people))
+    if not pairs:
         return {}
-    rows = connection.execute(
-        select(nudge_preferences).where(_any_of(nudge_preferences, people))
-    ).mappings()
-    found = (_preferences(row) for row in rows)
-    return {prefs.person: prefs for prefs in found}
+    params = _PEOPLE.params(connection.dialect, pairs)
+    rows = connection.execute(_preferences_statement(connection.dialect.name), params).mappings()
+    return {(row["workspace_id"], row["user_id"]): _preferences(row) for row in rows}
+
+
+@cache
+def _goals_statement(dialect: str) -> Any:
+    keys, found = _each_match(_GOALS, dialect, priorities, ("reflection_id", "attribute_id"))
+    return select(found.reflection_id, found.attribute_id, found.goal).select_from(keys)
 
 
 def _goals_of(
     connection: Connection, records: Sequence[NudgeRecord]
 ) -> dict[tuple[str | None, str | None], str | None]:
-    keys = {(r.reflection_id, r.attribute_id) for r in records if r.attribute_id}
+    keys = {
+        (r.reflection_id, r.attribute_id) for r in records if r.reflection_id and r.attribute_id
+    }
     if not keys:
         return {}
-    pk = tuple_(priorities.c.reflection_id, priorities.c.attribute_id)
-    rows = connection.execute(
-        select(priorities.c.reflection_id, priorities.c.attribute_id, priorities.c.goal).where(
-            pk.in_(list(keys))
-        )
-    ).all()
+    params = _GOALS.params(connection.dialect, sorted(keys))  # type: ignore[arg-type]
+    rows = connection.execute(_goals_statement(connection.dialect.name), params).all()
     return {(r[0], r[1]): r[2] for r in rows}
 
 
@@ -536,8 +769,15 @@ def _preferences_row(prefs: NudgePreferences) -> dict[str, Any]:
     }
 
 
+_PREFERENCE_FIELDS = tuple(
+    column.name
+    for column in nudge_preferences.c
+    if column.name not in ("workspace_id", "user_id", "updated_at")
+)
+
+
 def _preferences(row: Any) -> NudgePreferences:
-    values = {k: v for k, v in row.items() if k not in ("workspace_id", "user_id", "updated_at")}
+    values = {name: row[name] for name in _PREFERENCE_FIELDS}  # not row.items(): slow per row
     return NudgePreferences(
         **values
         | {

@@ -25,7 +25,7 @@ from bot.coaching.followup.models import (
 )
 from bot.coaching.models import Person
 from bot.storage.database import current_revision, make_engine, upgrade
-from bot.storage.nudges import SqlNudgeRepository, _planned_row
+from bot.storage.nudges import SqlNudgeRepository, _planned_row, _utc
 from bot.storage.tables import nudges
 from tests.keys import make_test_cipher
 from tests.nudges.seed import seed_due_nudges
@@ -171,3 +171,52 @@ def test_on_postgres_a_claim_skips_rows_locked_by_another_dispatcher(store, on_p
         claimed = store.claim_due(now=NOW, limit=10, worker="w", claimed_at=NOW)
         transaction.rollback()
     assert len(claimed) == 2 and not {d.record.id for d in claimed} & set(locked)
+
+
+def test_a_group_marked_sent_is_stored_exactly_as_one_planned_at_a_time(store, prefs) -> None:
+    # Marks and follow-ups reach the database as one JSON document per statement: odd text,
+    # microseconds and the instants a claim compares must come out as plan() stores them.
+    odd = Person(workspace_id="T1", user_id="U\"\\é'1")
+    odd_prefs = store.save_preferences(prefs.model_copy(update={"person": odd, "version": 0}))
+    later = NOW + timedelta(days=14, microseconds=123_456)
+    for person in (ALICE, odd):
+        store.plan(_nudge(person=person), prefs_version=1)
+    claimed = store.claim_due(now=NOW, limit=10, worker="w", claimed_at=NOW)
+    marks = [
+        SentMark(
+            nudge_id=due.record.id,
+            sent_at=NOW + timedelta(microseconds=7),
+            ref=f"ts-{due.record.person.user_id}",
+            followups=(_nudge("fortnightly:2026-12-29", later, person=due.record.person),),
+            prefs_version=odd_prefs.version,
+        )
+        for due in claimed
+    ]
+    assert store.mark_sent(marks, worker="w") == [PlanResult.PLANNED, PlanResult.PLANNED]
+    one_by_one = Person(workspace_id="T1", user_id="U2")
+    store.save_preferences(prefs.model_copy(update={"person": one_by_one, "version": 0}))
+    store.plan(_nudge("fortnightly:2026-12-29", later, person=one_by_one), prefs_version=1)
+
+    with store.engine.connect() as connection:
+        stored = connection.execute(
+            select(nudges.c.user_id, nudges.c.due_at, nudges.c.sent_at, nudges.c.delivery_ref)
+        ).all()
+    sent = {
+        row.user_id: (row.delivery_ref, _utc(row.sent_at))
+        for row in stored
+        if row.sent_at is not None
+    }
+    assert sent == {
+        user: (f"ts-{user}", NOW + timedelta(microseconds=7)) for user in ("U1", odd.user_id)
+    }
+    planned = {row.due_at for row in stored if row.sent_at is None}
+    assert len(planned) == 1  # the same stored value, whichever way it was planned
+    assert (
+        store.claim_due(
+            now=later - timedelta(microseconds=1), limit=10, worker="w2", claimed_at=NOW
+        )
+        == []
+    )
+    due_then = store.claim_due(now=later, limit=10, worker="w2", claimed_at=NOW)
+    assert {d.record.person for d in due_then} == {ALICE, odd, one_by_one}
+    assert all(d.record.due_at == later for d in due_then)
