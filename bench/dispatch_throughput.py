@@ -13,12 +13,14 @@ the database, with 1 send thread and with a pool of 4. Run from the repository r
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from slack_sdk import WebClient
@@ -65,6 +67,38 @@ def _post_args(message: NudgeMessage) -> dict[str, object]:
     return {"channel": message.person.user_id, "text": message.text, "metadata": metadata}
 
 
+def _serve_inbox(connection: Connection) -> None:
+    """In a process of its own: a FakeInbox until told to stop; then its counts per channel."""
+    inbox = FakeInbox().start()
+    connection.send(inbox.url)
+    connection.recv()  # the stop
+    connection.send(dict(inbox.per_channel()))
+    inbox.stop()
+
+
+class RemoteInbox:
+    """A FakeInbox in another process, as Slack is: the server's own work then does not share
+    this process's interpreter (the GIL) with the dispatcher or the bare loop it measures."""
+
+    def __enter__(self) -> RemoteInbox:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(target=_serve_inbox, args=(child,), daemon=True)
+        self._process.start()
+        self.url: str = self._connection.recv()
+        self.counts: dict[str, int] = {}
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._connection.send("stop")
+        self.counts = self._connection.recv()
+        self._process.join(timeout=10)
+
+    def per_channel(self) -> dict[str, int]:
+        """Messages per channel (after the block has ended)."""
+        return self.counts
+
+
 def make_sender(kind: str, url: str) -> NudgeSender:
     """The sender both the dispatcher and the bare loop use."""
     return WebClientSender(url) if kind == "slack_sdk" else HttpNudgeSender(url)
@@ -99,8 +133,7 @@ def dispatcher_rate(url: str, count: int, sender: str, threads: int) -> tuple[fl
     upgrade(engine)
     store = SqlNudgeRepository(engine)
     seed_due_nudges(store, count, due_at=datetime.now(UTC) - timedelta(minutes=1))
-    inbox = FakeInbox().start()
-    try:
+    with RemoteInbox() as inbox:
         dispatcher = Dispatcher(
             queue=store,
             repository=store,
@@ -112,19 +145,16 @@ def dispatcher_rate(url: str, count: int, sender: str, threads: int) -> tuple[fl
         started = time.perf_counter()
         sent = dispatcher.send_due()
         elapsed = time.perf_counter() - started
-        assert sent == count, f"sent {sent} of {count}"
-        once = sum(1 for n in inbox.per_channel().values() if n == 1)
-    finally:
-        inbox.stop()
-        engine.dispose()
+    engine.dispose()
+    assert sent == count, f"sent {sent} of {count}"
+    once = sum(1 for n in inbox.per_channel().values() if n == 1)
     return count / elapsed, once
 
 
 def bare_rate(count: int, sender: str) -> float:
     """Messages per second posting the same rendered messages in a plain loop."""
     messages = [RENDER(due.record, None) for due in _fake_due(count)]
-    inbox = FakeInbox().start()
-    try:
+    with RemoteInbox() as inbox:
         if sender == "slack_sdk":  # the bare slack_sdk loop: chat_postMessage, nothing else
             client = WebClient(token="xoxb-bench", base_url=inbox.url, retry_handlers=[])
             started = time.perf_counter()
@@ -136,8 +166,6 @@ def bare_rate(count: int, sender: str) -> float:
             for message in messages:
                 http.send(message)
         return count / (time.perf_counter() - started)
-    finally:
-        inbox.stop()
 
 
 def _fake_due(count: int) -> list[DueNudge]:
