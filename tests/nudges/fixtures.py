@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -12,6 +13,7 @@ from sqlalchemy import Engine
 from bot.coaching.engine import ReflectionService
 from bot.coaching.followup.messages import nudge_renderer
 from bot.coaching.followup.planning import FollowUpPolicy
+from bot.coaching.followup.ports import NudgeSender
 from bot.coaching.followup.service import FollowUpService
 from bot.coaching.framework import Framework
 from bot.coaching.models import Person
@@ -83,6 +85,29 @@ def sleeps() -> list[float]:
     return []
 
 
+def make_dispatcher(
+    store: SqlNudgeRepository,
+    sender: NudgeSender,
+    clock: FakeClock,
+    framework: Framework,
+    sleeps: list[float],
+    *,
+    worker_id: str = "test-dispatcher",
+    **options: Any,
+) -> Dispatcher:
+    """A dispatcher on the test's store, clock and sender; `options` as Dispatcher takes them."""
+    return Dispatcher(
+        queue=store,
+        repository=store,
+        sender=sender,
+        render=nudge_renderer(framework=framework, texts=load_followup_texts()),
+        clock=clock,
+        policy=FollowUpPolicy(reminder_after_days=3, re_reflection_weeks=12),
+        worker_id=worker_id,
+        **({"sleep": sleeps.append} | options),  # a test may bring its own sleep
+    )
+
+
 @pytest.fixture
 def dispatcher(
     store: SqlNudgeRepository,
@@ -91,16 +116,7 @@ def dispatcher(
     framework: Framework,
     sleeps: list[float],
 ) -> Dispatcher:
-    return Dispatcher(
-        queue=store,
-        repository=store,
-        sender=sender,
-        render=nudge_renderer(framework=framework, texts=load_followup_texts()),
-        clock=clock,
-        policy=FollowUpPolicy(reminder_after_days=3, re_reflection_weeks=12),
-        worker_id="test-dispatcher",
-        sleep=sleeps.append,
-    )
+    return make_dispatcher(store, sender, clock, framework, sleeps)
 
 
 def confirm_leadership(

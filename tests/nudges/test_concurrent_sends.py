@@ -7,16 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.coaching.followup.messages import nudge_renderer
-from bot.coaching.followup.planning import FollowUpPolicy
 from bot.coaching.followup.ports import RateLimited, SendResult
 from bot.coaching.followup.views import NudgeMessage
-from bot.content import load_followup_texts
 from bot.nudges.dispatcher import Dispatcher
 from bot.observability import Metrics
 from bot.storage.nudges import SqlNudgeRepository
 from bot.storage.tables import nudges
 from tests.nudges.fakes import FakeNudgeSender
+from tests.nudges.fixtures import make_dispatcher
 from tests.nudges.seed import seed_due_nudges
 
 PEOPLE = 60
@@ -37,16 +35,8 @@ class ThreadSafeSender(FakeNudgeSender):
 
 
 def _dispatcher(store, sender, clock, framework, sleeps, **options) -> Dispatcher:
-    return Dispatcher(
-        queue=store,
-        repository=store,
-        sender=sender,
-        render=nudge_renderer(framework=framework, texts=load_followup_texts()),
-        clock=clock,
-        policy=FollowUpPolicy(reminder_after_days=3, re_reflection_weeks=12),
-        worker_id="pool-dispatcher",
-        sleep=sleeps.append,
-        **options,
+    return make_dispatcher(
+        store, sender, clock, framework, sleeps, worker_id="pool-dispatcher", **options
     )
 
 
