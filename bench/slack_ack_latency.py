@@ -10,6 +10,7 @@ time from the click until the next question is posted at the fake Slack.
 Run from the repository root (about 1 to 2 minutes):
   .venv/bin/python -m bench.slack_ack_latency [--concurrency 1 10 50] [--requests 150]
       [--clicks 100] [--database-url postgresql://...] [--logs FOLDER]
+      [--slack-latency-ms 100] [--work-processes 1]
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def click_run(url: str, slack: FakeSlack, concurrency: int, clicks: int) -> tupl
 
 
 def start_processes(
-    slack: FakeSlack, folder: Path, logs: Path, database_url: str | None
+    slack: FakeSlack, folder: Path, logs: Path, database_url: str | None, work_processes: int
 ) -> tuple[ServeProcess, ServeProcess]:
     common = {
         "SLACK_BOT_TOKEN": TOKEN,
@@ -146,18 +147,21 @@ def start_processes(
         "LIF_LOG_FORMAT": "json",
         KEY_VARIABLE: TEST_KEY,
     }
-    real_env = common | {"LIF_DATA_DIR": str(folder / "data")}
+    real_env = common | {
+        "LIF_DATA_DIR": str(folder / "data"),
+        "LIF_WORK_PROCESSES": str(work_processes),
+    }
     if database_url:
         real_env["LIF_DATABASE_URL"] = database_url
     real = ServeProcess(real_env, logs / "real.log")
     bare = ServeProcess(common, logs / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
     for process in (real, bare):
         process.start()
-    for process in (real, bare):
+    for process, probe in ((real, "readyz"), (bare, "healthz")):  # readyz: work processes up
         wait_for(
-            lambda p=process: get(f"{p.url}/healthz", timeout=1)[0] == 200,
-            timeout=60,
-            what=f"{process.url}/healthz",
+            lambda p=process, probe=probe: get(f"{p.url}/{probe}", timeout=1)[0] == 200,
+            timeout=90,
+            what=f"{process.url}/{probe}",
         )
     return real, bare
 
@@ -168,6 +172,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--clicks", type=int, default=100)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--work-processes",
+        type=int,
+        default=0,
+        help="LIF_WORK_PROCESSES for the real app (default 0: the work stays in its process)",
+    )
     parser.add_argument("--logs", type=Path, help="keep both servers' JSON logs in this folder")
     parser.add_argument(
         "--slack-latency-ms",
@@ -184,7 +194,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, schema as database_url:
         logs = args.logs or Path(folder)
         logs.mkdir(parents=True, exist_ok=True)
-        real, bare = start_processes(slack, Path(folder), logs, database_url)
+        real, bare = start_processes(slack, Path(folder), logs, database_url, args.work_processes)
         try:
             for process, expected in ((bare, BARE_ACK), (real, REAL_ACK)):
                 warm = clients.submit(

@@ -7,14 +7,15 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, Metric
+from prometheus_client.samples import Sample
 
 if TYPE_CHECKING:
     from bot.coaching.framework import Attribute
@@ -117,6 +118,7 @@ class Metrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        self._sources: list[Callable[[], Iterable[Metric]]] = []
         r = self.registry
         self.ack_seconds = Histogram(
             "lif_slack_ack_seconds",
@@ -155,6 +157,16 @@ class Metrics:
             registry=r,
             buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
         )
+
+    def add_source(self, source: Callable[[], Iterable[Metric]]) -> None:
+        """Add another process's metrics (bot/slack/work_processes.py) to what /metrics shows."""
+        self._sources.append(source)
+
+    def exposed(self) -> CollectorRegistry:
+        """What /metrics shows: this process's metrics, plus any added sources, summed."""
+        if not self._sources:
+            return self.registry
+        return _Summed(self.registry, tuple(self._sources))
 
     def observe_llm_call(self, call: LlmCall) -> None:
         """Count one model call: its outcome, latency and tokens."""
@@ -197,3 +209,44 @@ class TimedRetriever:
             return self.retriever.context_for(attribute)
         finally:
             self._seconds.labels("context").observe(time.perf_counter() - started)
+
+
+class _Summed(CollectorRegistry):
+    """A registry that shows this process's metrics summed with other processes'."""
+
+    def __init__(
+        self, own: CollectorRegistry, sources: tuple[Callable[[], Iterable[Metric]], ...]
+    ) -> None:
+        super().__init__(auto_describe=False)
+        self.own = own
+        self.sources = sources
+
+    def collect(self) -> Iterator[Metric]:
+        yield from merged(self.own.collect(), *(source() for source in self.sources))
+
+
+def merged(*sources: Iterable[Metric]) -> list[Metric]:
+    """Metric families of several processes as one: counts and sums added, `_created` the
+    earliest (every metric here is a counter or a histogram, so adding is right)."""
+    families: dict[str, Metric] = {}
+    samples: dict[str, dict[tuple[str, tuple[tuple[str, str], ...]], Sample]] = {}
+    for source in sources:
+        for family in source:
+            if family.name not in families:
+                families[family.name] = Metric(
+                    family.name, family.documentation, family.type, family.unit
+                )
+                samples[family.name] = {}
+            kept = samples[family.name]
+            for sample in family.samples:
+                key = (sample.name, tuple(sorted(sample.labels.items())))
+                before = kept.get(key)
+                if before is None:
+                    kept[key] = sample
+                elif sample.name.endswith("_created"):
+                    kept[key] = before._replace(value=min(before.value, sample.value))
+                else:
+                    kept[key] = before._replace(value=before.value + sample.value)
+    for name, family in families.items():
+        family.samples = list(samples[name].values())
+    return list(families.values())

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     embedding_model_dir: Path | None = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object per line, for containers
+    # HTTP mode: processes for the work after each ack (bot/slack/work_processes.py); 0: here.
+    work_processes: int = Field(default=0, ge=0, le=16)
 
     # The optional LLM coach (issue: LLM through LangChain). Unset model: the offline coach.
     llm_model: str | None = None  # "provider:model", for LangChain's init_chat_model

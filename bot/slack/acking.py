@@ -15,6 +15,13 @@ Work that must not hold up the answer but must come before the listener's own ef
 check that a delivery is not a repeat: bot/slack/idempotency.py) is set in AFTER_ACK by a
 middleware: it runs on the listener's thread right after `ack()` (before an event listener
 starts), and when it says no, the listener stops there.
+
+With work processes (LIF_WORK_PROCESSES, bot/slack/work_processes.py) the work after the ack
+leaves this process: for a command, a click or an event, the listener runs on the request's
+thread only up to its `ack()`, Slack gets that answer, and the request itself is handed to a
+work process, whose app replays it (`replaying=True`): there `ack()` answers nobody, runs the
+AFTER_ACK check and lets the listener carry on. So what comes before `ack()` must have no
+effects (it runs twice); forms, which ack after saving, always run here.
 """
 
 from __future__ import annotations
@@ -35,11 +42,26 @@ ACK_WAIT_SECONDS = 3.0  # Slack's own deadline: past it, the answer is useless a
 
 Listener = Callable[..., BoltResponse | None]
 Gate = Callable[[], bool]  # True: go on with the listener's work
+Handoff = Callable[[BoltRequest], None]  # gives an acked request's work to a work process
+
+# Requests whose work may leave the acking process: they ack before any effect.
+HANDED_OFF_TYPES = frozenset({"command", "block_actions", "event_callback"})
 
 # Set by a middleware for the request it is passing on; read on the listener's thread.
 AFTER_ACK: contextvars.ContextVar[Gate | None] = contextvars.ContextVar(
     "lif_after_ack", default=None
 )
+
+
+# The request being dispatched, for the listener wrappers (Bolt passes them only what the
+# listener's own parameters ask for).
+CURRENT_REQUEST: contextvars.ContextVar[BoltRequest | None] = contextvars.ContextVar(
+    "lif_current_request", default=None
+)
+
+
+class _HandedOff(BaseException):  # noqa: N818 (not an error: the rest runs elsewhere)
+    """Raised from `ack()` in the acking process: the listener stops; a work process goes on."""
 
 
 class AlreadyHandled(BaseException):  # noqa: N818 (not an error: a listener's early stop)
@@ -100,18 +122,32 @@ class AckFirst:
     """
 
     def __init__(
-        self, executor: Executor, work_slots: int, wait_seconds: float = ACK_WAIT_SECONDS
+        self,
+        executor: Executor,
+        work_slots: int,
+        wait_seconds: float = ACK_WAIT_SECONDS,
+        *,
+        handoff: Handoff | None = None,
+        replaying: bool = False,
     ) -> None:
         self.executor = executor
         self.slots = threading.BoundedSemaphore(work_slots)
         self.wait_seconds = wait_seconds
+        self.handoff = handoff
+        self.replaying = replaying
 
     def wrap(self, listener: Listener, *, auto_ack: bool) -> Listener:
         """The listener as Bolt should call it; Bolt still reads its parameters (via wraps)."""
         acks_itself = not auto_ack
+        if self.replaying:
+            return _replayed(listener, acks_itself=acks_itself)
 
         @functools.wraps(listener)
         def acked_first(**kwargs: Any) -> BoltResponse | None:
+            request = CURRENT_REQUEST.get()
+            if self.handoff is not None and request is not None and hands_off(request):
+                self._ack_and_hand_off(listener, kwargs, request, acks_itself=acks_itself)
+                return None
             run = _Run(self.slots, AFTER_ACK.get(), acks=acks_itself and "ack" in kwargs)
             if run.acks:
                 kwargs["ack"] = run.ack_with(kwargs["ack"])
@@ -130,6 +166,31 @@ class AckFirst:
 
         return acked_first
 
+    def _ack_and_hand_off(
+        self,
+        listener: Listener,
+        kwargs: dict[str, Any],
+        request: BoltRequest,
+        *,
+        acks_itself: bool,
+    ) -> None:
+        """Run the listener here up to its ack (on the request's thread), then hand it off."""
+        assert self.handoff is not None
+        if acks_itself and "ack" in kwargs:
+            ack: Ack = kwargs["ack"]
+
+            def ack_then_stop(*args: Any, **ack_kwargs: Any) -> BoltResponse:
+                ack(*args, **ack_kwargs)
+                raise _HandedOff
+
+            try:
+                listener(**(kwargs | {"ack": ack_then_stop}))
+            except _HandedOff:
+                pass
+            else:
+                return  # it returned without acking: it had nothing to do
+        self.handoff(request)  # Bolt acks an event listener once this returns
+
     @staticmethod
     def _run(listener: Listener, kwargs: dict[str, Any], run: _Run) -> None:
         """Run the listener; a failure after its ack is logged here, as nobody waits for it."""
@@ -147,21 +208,79 @@ class AckFirst:
             run.end()
 
 
-class AckFirstApp(App):
-    """A Bolt App whose listeners answer Slack as soon as they ack (see the module's doc)."""
+def hands_off(request: BoltRequest) -> bool:
+    """Whether this request's work may go to a work process (an HTTP command, click or event)."""
+    if request.mode != "http" or not isinstance(request.body, dict):
+        return False
+    body = request.body
+    kind = "command" if "command" in body and "type" not in body else body.get("type")
+    return kind in HANDED_OFF_TYPES
 
-    def __init__(self, *, listener_executor: Executor, work_slots: int, **kwargs: Any) -> None:
+
+def _replayed(listener: Listener, *, acks_itself: bool) -> Listener:
+    """The listener in a work process: it runs here, its `ack()` only asks AFTER_ACK's gate."""
+
+    @functools.wraps(listener)
+    def replayed(**kwargs: Any) -> BoltResponse | None:
+        gate = AFTER_ACK.get()
+
+        def go_on() -> None:
+            if gate is not None and not gate():
+                raise AlreadyHandled
+
+        try:
+            if acks_itself and "ack" in kwargs:
+                ack: Ack = kwargs["ack"]
+
+                def check_then_go_on(*args: Any, **ack_kwargs: Any) -> BoltResponse:
+                    response = ack(*args, **ack_kwargs)  # for Bolt: Slack was answered already
+                    go_on()
+                    return response
+
+                kwargs["ack"] = check_then_go_on
+            else:
+                go_on()
+            listener(**kwargs)
+        except AlreadyHandled:
+            pass
+        return None
+
+    return replayed
+
+
+class AckFirstApp(App):
+    """A Bolt App whose listeners answer Slack as soon as they ack (see the module's doc).
+
+    With `handoff`, commands, clicks and events are acked here and their work handed off;
+    with `replaying`, the app is a work process's, replaying requests acked elsewhere.
+    """
+
+    def __init__(
+        self,
+        *,
+        listener_executor: Executor,
+        work_slots: int,
+        handoff: Handoff | None = None,
+        replaying: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
             process_before_response=True,  # Bolt calls the wrapper inline: no 10 ms poll
             listener_executor=listener_executor,
             **kwargs,
         )
-        self.ack_first = AckFirst(listener_executor, work_slots)
+        self.ack_first = AckFirst(
+            listener_executor, work_slots, handoff=handoff, replaying=replaying
+        )
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Bolt's dispatch in a context of its own: what its middleware sets in context
         variables (AFTER_ACK) reaches its listeners, and no later request on this thread."""
-        return contextvars.copy_context().run(super().dispatch, req)
+        return contextvars.copy_context().run(self._dispatch_in_context, req)
+
+    def _dispatch_in_context(self, req: BoltRequest) -> BoltResponse:
+        CURRENT_REQUEST.set(req)
+        return super().dispatch(req)
 
     def _register_listener(  # type: ignore[override]
         self,

@@ -23,6 +23,7 @@ from bot.slack import (
     privacy,
     views,
 )
+from bot.slack.acking import Handoff
 from bot.slack.followup import SlackFollowUp
 from bot.slack.idempotency import DeliveryLog, SkipRepeatedDeliveries
 from bot.slack.metrics import MeteredWebClient, ObservedApp
@@ -65,11 +66,20 @@ def make_slack_app(
     client: WebClient | None = None,
     deliveries: DeliveryLog | None = None,
     verify_token: bool = False,
+    handoff: Handoff | None = None,
+    replaying: bool = False,
 ) -> App:
-    """The Bolt app with every listener; with verify_token, auth.test is called right away."""
+    """The Bolt app with every listener; with verify_token, auth.test is called right away.
+
+    With `handoff`, the work after a command's, click's or event's ack goes to work processes
+    (bot/slack/work_processes.py); `replaying` builds a work process's app, which runs
+    requests that the serving process verified and acknowledged.
+    """
     settings = coach.settings
     secret = settings.slack_signing_secret
     client = client or make_web_client(settings, coach.metrics)
+    # A work process replays what the serving process verified: its signature may be old.
+    check = None if replaying else SignatureCheck(secret.get_secret_value() if secret else None)
     app = ObservedApp(
         **_authorization(coach, client),
         metrics=coach.metrics,  # ack latency per request type, and a request id per request
@@ -77,12 +87,14 @@ def make_slack_app(
         client=client,
         signing_secret="",  # not read from the environment: SignatureCheck does the checking
         request_verification_enabled=False,
-        before_authorize=SignatureCheck(secret.get_secret_value() if secret else None),
+        before_authorize=check,
         token_verification_enabled=verify_token,
         # Listeners run on this pool (bot/slack/acking.py) in the request's context, so their
         # log lines keep its request id; Slack gets its answer as soon as they ack.
         listener_executor=ContextThreadPool(ACK_THREADS, thread_name_prefix="lif-slack"),
         work_slots=LISTENER_THREADS,
+        handoff=handoff,
+        replaying=replaying,
     )
     app.use(SameWorkspace())  # before the delivery log: a refused request records nothing
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))

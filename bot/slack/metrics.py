@@ -62,6 +62,8 @@ class ObservedApp(AckFirstApp):
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Bolt's dispatch, timed into lif_slack_ack_seconds{request_type}."""
+        if self.ack_first.replaying:  # acked and timed by the acking process, in its request id
+            return super().dispatch(req)
         with request_context():
             started = time.perf_counter()
             response = super().dispatch(req)

@@ -13,7 +13,8 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import uvicorn
@@ -32,7 +33,8 @@ from starlette.routing import Route
 from bot.container import Coach
 from bot.settings import SettingsError
 from bot.slack import oauth
-from bot.slack.app import make_slack_app
+from bot.slack.acking import Handoff
+from bot.slack.app import LISTENER_THREADS, make_slack_app
 from bot.slack.nudge_sender import make_check_in_loop
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,6 @@ def readiness_checks(coach: Coach) -> dict[str, Check]:
 def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -> list[Route]:
     """GET /healthz, /readyz and /metrics."""
     checks = readiness_checks(coach) if checks is None else checks
-    registry = coach.metrics.registry
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"ok": True})  # answering at all is the proof of life
@@ -97,7 +98,7 @@ def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -
         return JSONResponse({"ok": True, "checks": results})
 
     async def metrics(_: Request) -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest(coach.metrics.exposed()), media_type=CONTENT_TYPE_LATEST)
 
     return [
         Route(HEALTH_PATH, healthz, methods=["GET"]),
@@ -217,6 +218,8 @@ def serve(
     _require(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
     if settings.slack_app_token is not None:
         app_token = _require(settings.slack_app_token, "SLACK_APP_TOKEN", "xapp-")
+        if settings.work_processes:
+            logger.warning("LIF_WORK_PROCESSES applies to HTTP mode: in Socket Mode, unused")
         app = _verified_app(coach)
         probes = (start_probes or start_probe_server)(make_probe_app(coach), settings.port)
         logger.info(
@@ -229,10 +232,28 @@ def serve(
             probes.stop()
         return
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
-    asgi = make_asgi_app(coach, app=_verified_app(coach))
-    logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
-    with make_check_in_loop(coach):  # follow-up check-ins go out from this process
-        (run_http or run_uvicorn)(asgi, settings.port)
+    with work_processes(coach) as (handoff, checks):
+        asgi = make_asgi_app(coach, app=_verified_app(coach, handoff), checks=checks)
+        logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
+        with make_check_in_loop(coach):  # follow-up check-ins go out from this process
+            (run_http or run_uvicorn)(asgi, settings.port)
+
+
+@contextmanager
+def work_processes(coach: Coach) -> Iterator[tuple[Handoff | None, dict[str, Check]]]:
+    """LIF_WORK_PROCESSES work processes while the server runs (none: work stays here), with
+    the readiness checks that include them; their metrics join this process's /metrics."""
+    count = coach.settings.work_processes
+    checks = readiness_checks(coach)
+    if count == 0:
+        yield None, checks
+        return
+    from bot.slack.work_processes import WorkProcesses
+
+    with WorkProcesses(coach.settings, count, slots=LISTENER_THREADS) as processes:
+        coach.metrics.add_source(processes.collect)
+        logger.info("Work after each acknowledgement goes to %s work processes", count)
+        yield processes.submit, checks | {"work_processes": processes.check}
 
 
 def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
@@ -243,15 +264,16 @@ def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
             "OAuth install mode (SLACK_CLIENT_ID) runs over HTTP: unset SLACK_APP_TOKEN"
         )
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
-    asgi = make_asgi_app(coach)
-    logger.info(
-        "LIF Coach is listening on port %s at %s (installs at %s)",
-        settings.port,
-        EVENTS_PATH,
-        oauth.INSTALL_PATH,
-    )
-    with make_check_in_loop(coach):  # check-ins go out with each workspace's installed token
-        run_http(asgi, settings.port)
+    with work_processes(coach) as (handoff, checks):
+        asgi = make_asgi_app(coach, app=make_slack_app(coach, handoff=handoff), checks=checks)
+        logger.info(
+            "LIF Coach is listening on port %s at %s (installs at %s)",
+            settings.port,
+            EVENTS_PATH,
+            oauth.INSTALL_PATH,
+        )
+        with make_check_in_loop(coach):  # check-ins go out with each workspace's installed token
+            run_http(asgi, settings.port)
 
 
 def run_uvicorn(asgi: Starlette, port: int) -> None:
@@ -259,10 +281,10 @@ def run_uvicorn(asgi: Starlette, port: int) -> None:
     uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
 
 
-def _verified_app(coach: Coach) -> App:
+def _verified_app(coach: Coach, handoff: Handoff | None = None) -> App:
     """The app, with the bot token checked by Slack (auth.test) before any request arrives."""
     try:
-        return make_slack_app(coach, verify_token=True)
+        return make_slack_app(coach, verify_token=True, handoff=handoff)
     except (BoltError, OSError) as error:  # refused, or Slack unreachable
         raise SettingsError(
             f"Slack did not accept SLACK_BOT_TOKEN (auth.test at {coach.settings.slack_api_url}): "

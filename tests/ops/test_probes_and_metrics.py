@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import Callable
 
+from prometheus_client import generate_latest
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
@@ -178,3 +179,28 @@ def test_socket_mode_serves_the_probes_from_a_background_server(
         probes.stop()
         coach.engine.dispose()
     assert not probes.thread.is_alive()
+
+
+def test_metrics_from_other_processes_are_summed_into_one_exposition() -> None:
+    here, work_a, work_b = Metrics(), Metrics(), Metrics()
+    here.messages_posted.labels("views.open").inc()
+    work_a.messages_posted.labels("chat.postMessage").inc(3)
+    work_b.messages_posted.labels("chat.postMessage").inc(2)
+    work_b.retrieval_seconds.labels("search").observe(0.004)
+    work_a.retrieval_seconds.labels("search").observe(0.3)
+    here.add_source(lambda: list(work_a.registry.collect()))
+    here.add_source(lambda: list(work_b.registry.collect()))
+
+    text_format = generate_latest(here.exposed()).decode()
+
+    assert 'lif_slack_messages_posted_total{method="chat.postMessage"} 5.0' in text_format
+    assert 'lif_slack_messages_posted_total{method="views.open"} 1.0' in text_format
+    assert 'lif_retrieval_seconds_bucket{le="0.005",operation="search"} 1.0' in text_format
+    assert 'lif_retrieval_seconds_count{operation="search"} 2.0' in text_format
+    assert text_format.count("# TYPE lif_slack_messages_posted_total counter") == 1  # one family
+    created = [
+        line
+        for line in text_format.splitlines()
+        if line.startswith('lif_slack_messages_posted_created{method="chat.postMessage"}')
+    ]
+    assert len(created) == 1  # the earliest of the two processes' start times

@@ -20,8 +20,7 @@ from bot.slack.acking import AFTER_ACK, AckFirstApp
 WORK_SECONDS = 2.0  # far longer than an ack may take, even on a loaded machine
 
 
-@pytest.fixture
-def app() -> AckFirstApp:
+def ack_first_app(**options: Any) -> AckFirstApp:
     return AckFirstApp(
         listener_executor=ThreadPoolExecutor(8),
         work_slots=2,
@@ -30,7 +29,13 @@ def app() -> AckFirstApp:
             enterprise_id=None, team_id="T1", bot_token="xoxb-test", bot_user_id="UB", bot_id="B"
         ),
         request_verification_enabled=False,
+        **options,
     )
+
+
+@pytest.fixture
+def app() -> AckFirstApp:
+    return ack_first_app()
 
 
 def command() -> BoltRequest:
@@ -234,3 +239,124 @@ def test_requests_are_acknowledged_while_every_work_slot_is_busy(app: AckFirstAp
 
     assert all(status == 200 and seconds < WORK_SECONDS / 2 for status, _, seconds in answers)
     assert most[0] == 2
+
+
+# -- With work processes: the acking process stops at the ack and hands the request on ----------
+
+
+@pytest.fixture
+def handed_off() -> list[BoltRequest]:
+    return []
+
+
+@pytest.fixture
+def front(handed_off: list[BoltRequest]) -> AckFirstApp:
+    """The serving process's app when work processes are on: work after an ack leaves it."""
+    return ack_first_app(handoff=handed_off.append)
+
+
+@pytest.fixture
+def worker() -> AckFirstApp:
+    """A work process's app: it replays requests that were acknowledged elsewhere."""
+    return ack_first_app(replaying=True)
+
+
+def view_submission() -> BoltRequest:
+    payload = {"type": "view_submission", "team": {"id": "T1"}, "user": {"id": "U1"}}
+    payload["view"] = {"id": "V1", "type": "modal", "callback_id": "form", "state": {}}
+    return BoltRequest(
+        body=urlencode({"payload": json.dumps(payload)}),
+        headers={"content-type": ["application/x-www-form-urlencoded"]},
+    )
+
+
+def test_with_work_processes_a_command_is_acked_here_and_its_work_handed_on(
+    front: AckFirstApp, handed_off: list[BoltRequest]
+) -> None:
+    done_here = []
+
+    @front.command("/lif-reflect")
+    def listener(ack: Ack) -> None:
+        ack(text="On my way")
+        done_here.append("work")
+
+    status, body, _ = timed(front, command())
+
+    assert (status, body) == (200, "On my way")
+    assert done_here == []  # none of the work ran in the acking process
+    assert [request.body["command"] for request in handed_off] == ["/lif-reflect"]
+
+
+def test_with_work_processes_events_are_handed_on_without_running_here(
+    front: AckFirstApp, handed_off: list[BoltRequest]
+) -> None:
+    ran = []
+    front.event("app_mention")(lambda event: ran.append(event))
+
+    status, _, _ = timed(front, event())
+
+    assert status == 200 and ran == []
+    assert [request.body["event"]["text"] for request in handed_off] == ["hi"]
+
+
+def test_a_form_that_acks_after_saving_is_never_handed_on(
+    front: AckFirstApp, handed_off: list[BoltRequest]
+) -> None:
+    saved = []
+
+    @front.view("form")
+    def submit(ack: Ack) -> None:
+        saved.append("saved")  # the ack must say whether the save worked, so it comes first
+        ack()
+
+    status, _, _ = timed(front, view_submission())
+    time.sleep(0.1)
+
+    assert status == 200 and saved == ["saved"] and handed_off == []
+
+
+def test_a_listener_that_returns_without_acking_hands_nothing_on(
+    front: AckFirstApp, handed_off: list[BoltRequest]
+) -> None:
+    front.command("/lif-reflect")(lambda ack: None)
+
+    status, _, _ = timed(front, command())
+
+    assert status == 404 and handed_off == []  # as without work processes: Bolt's answer
+
+
+def test_a_replayed_command_runs_its_work_after_the_check(worker: AckFirstApp) -> None:
+    steps: list[str] = []
+
+    def check() -> bool:
+        steps.append("checked")
+        return True
+
+    gate_with(worker, check)
+
+    @worker.command("/lif-reflect")
+    def listener(ack: Ack) -> None:
+        steps.append("before ack")
+        ack(text="On my way")
+        steps.append("work")
+
+    status, _, _ = timed(worker, command())
+
+    assert status == 200 and steps == ["before ack", "checked", "work"]  # on this thread
+
+
+def test_a_replayed_repeat_delivery_stops_at_the_ack(worker: AckFirstApp) -> None:
+    gate_with(worker, lambda: False)
+    steps: list[str] = []
+
+    @worker.command("/lif-reflect")
+    def listener(ack: Ack) -> None:
+        ack(text="On my way")
+        steps.append("work")
+
+    worker.event("app_mention")(lambda event: steps.append("event"))
+
+    timed(worker, command())
+    timed(worker, event())
+
+    assert steps == []
