@@ -4,11 +4,14 @@ One real `lif-coach serve` process (HTTP mode, SQLite or PostgreSQL, embedded Ch
 real embedding model) and a local fake Slack. Each simulated reflection is one person's
 `/lif-reflect leadership`, a written answer, and a rating of each of the domain's 9 steps up to
 the summary of priority areas, 10 people at a time; then 20 of them confirm their priority
-areas and open Home, which draws their ratings chart (matplotlib is loaded on the first).
-Target: under 400 MB resident.
+areas and open Home, which draws their ratings chart. Target: under 400 MB resident.
+With --work-processes N, the server runs N work processes (LIF_WORK_PROCESSES), and the
+table adds the total of all its processes: resident (shared pages counted once per process)
+and proportional (shared pages split between them: the fair total).
 
 Run from the repository root (about 2 minutes):
   .venv/bin/python -m bench.serve_memory [--reflections 1000] [--database-url postgresql://...]
+      [--charts 20] [--work-processes 1]
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.dispatch_throughput import postgres_database
 from bot.storage.crypto import KEY_VARIABLE
 from tests.keys import TEST_KEY
-from tests.ops.processes import ServeProcess
+from tests.ops.processes import ServeProcess, work_processes
 from tests.slack.driver import SIGNING_SECRET, SlackUser
 from tests.slack.fake_slack import TOKEN, FakeSlack
 
@@ -36,6 +40,36 @@ def resident_mb(pid: int) -> tuple[float, float]:
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
     )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def proportional_mb(pid: int) -> float:
+    """Proportional set size (shared pages split among the processes sharing them), in MB."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The server's own resident MB, and the totals over it and its work processes."""
+
+    server: float
+    resident: float
+    proportional: float
+
+    @classmethod
+    def of(cls, serve: ServeProcess) -> Reading:
+        pids = [serve.pid, *work_processes(serve)]
+        return cls(
+            server=resident_mb(serve.pid)[0],
+            resident=sum(resident_mb(pid)[0] for pid in pids),
+            proportional=sum(proportional_mb(pid) for pid in pids),
+        )
+
+    def row(self, what: str, *, with_work: bool) -> str:
+        totals = f" | {self.resident:.0f} | {self.proportional:.0f}" if with_work else ""
+        return f"| {what} | {self.server:.0f}{totals} |"
 
 
 def reflect(user: SlackUser) -> dict[str, object]:
@@ -69,6 +103,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--charts", type=int, default=20, help="people who then open Home")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--work-processes", type=int, default=0)
     args = parser.parse_args()
     slack = FakeSlack().start()
     schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
@@ -80,6 +115,7 @@ def main() -> None:
             "LIF_DATA_DIR": str(Path(folder) / "data"),
             "LIF_LOG_LEVEL": "WARNING",
             KEY_VARIABLE: TEST_KEY,
+            "LIF_WORK_PROCESSES": str(args.work_processes),
         }
         if database_url:
             env["LIF_DATABASE_URL"] = database_url
@@ -87,7 +123,7 @@ def main() -> None:
         try:
             serve.wait_until_ready(timeout=60)
             time.sleep(2)
-            idle, _ = resident_mb(serve.pid)
+            idle = Reading.of(serve)
             users = [
                 SlackUser(serve.events_url, slack, user_id=f"U-MEM-{n}")
                 for n in range(args.reflections)
@@ -96,20 +132,24 @@ def main() -> None:
             with ThreadPoolExecutor(args.concurrency) as pool:
                 summaries = list(pool.map(reflect, users))
             elapsed = time.perf_counter() - started
-            after, _ = resident_mb(serve.pid)
+            after = Reading.of(serve)
             for user, summary in list(zip(users, summaries, strict=True))[: args.charts]:
                 confirm_and_open_home(user, summary, slack)
-            charted, peak = resident_mb(serve.pid)
+            charted, (_, peak) = Reading.of(serve), resident_mb(serve.pid)
         finally:
             serve.stop()
             slack.stop()
     requests = args.reflections * (STEPS + 2)
-    print("| `lif-coach serve` | resident MB |")
-    print("| --- | ---: |")
-    print(f"| idle, after start-up | {idle:.0f} |")
-    print(f"| after {args.reflections:,} reflections ({requests:,} Slack requests) | {after:.0f} |")
-    print(f"| then {args.charts} people confirm and open Home (a chart each) | {charted:.0f} |")
-    print(f"| peak | {peak:.0f} |")
+    with_work = args.work_processes > 0
+    extra = " | all processes, resident MB | all processes, proportional MB" if with_work else ""
+    print(f"| `lif-coach serve` | serving process, resident MB{extra} |")
+    print("| --- | ---: |" + (" ---: | ---: |" if with_work else ""))
+    print(idle.row("idle, after start-up", with_work=with_work))
+    what = f"after {args.reflections:,} reflections ({requests:,} Slack requests)"
+    print(after.row(what, with_work=with_work))
+    what = f"then {args.charts} people confirm and open Home (a chart each)"
+    print(charted.row(what, with_work=with_work))
+    print(f"| peak of the serving process | {peak:.0f} |")
     print(f"\n{requests / elapsed:.0f} Slack requests per second over {elapsed:.0f} s")
 
 

@@ -163,3 +163,19 @@ def _clean_environment() -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith(("LIF_", "SLACK_")) and key != "PORT"
     }
+
+
+def work_processes(server: ServeProcess) -> list[int]:
+    """The pids of the server's spawned work processes (not multiprocessing's own helpers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if parent == server.pid and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return sorted(found)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.processes import ServeProcess, get, get_json, wait_for
+from tests.ops.processes import ServeProcess, get, get_json, wait_for, work_processes
 from tests.ops.test_serve_process import serve_env
 from tests.slack.driver import SlackUser, all_text, header
 from tests.slack.fake_slack import FakeSlack
@@ -44,22 +44,6 @@ def served(
     process = ServeProcess(env | {"LIF_WORK_PROCESSES": "2"}, tmp_path / "serve.log").start()
     yield process
     process.stop()
-
-
-def work_processes(server: ServeProcess) -> list[int]:
-    """The pids of the server's spawned work processes (not multiprocessing's own helpers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-        except (OSError, IndexError, ValueError):
-            continue  # gone meanwhile
-        if parent == server.pid and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return sorted(found)
 
 
 def counter(metrics: str, sample: str) -> float:
