@@ -208,7 +208,8 @@ class SqlNudgeRepository:
                 rows = connection.execute(_claim_due(), claim).mappings().all()
             records = sorted((_record(row) for row in rows), key=lambda r: (r.due_at, r.id))
             uncertain = {row["id"]: _utc(row["uncertain_since"]) for row in rows}
-            prefs = _preferences_of(connection, [_key(r.person) for r in records])
+            people = {_key(r.person): r.person for r in records}
+            prefs = _preferences_of(connection, people)
             goals = _goals_of(connection, records)
         return [
             DueNudge(
@@ -724,15 +725,16 @@ def _preferences_statement(dialect: str) -> Any:
 
 
 def _preferences_of(
-    connection: Connection, people: Iterable[tuple[str, str]]
+    connection: Connection, people: dict[tuple[str, str], Person]
 ) -> dict[tuple[str, str], NudgePreferences]:
-    """These people's preferences, by (workspace_id, user_id)."""
-    pairs = sorted(set(people))
-    if not pairs:
+    """These people's preferences, by (workspace_id, user_id); each shares the Person given
+    (a claimed batch holds one object per person, not one per record and one per row here)."""
+    if not people:
         return {}
-    params = _PEOPLE.params(connection.dialect, pairs)
+    params = _PEOPLE.params(connection.dialect, sorted(people))
     rows = connection.execute(_preferences_statement(connection.dialect.name), params).mappings()
-    return {(row["workspace_id"], row["user_id"]): _preferences(row) for row in rows}
+    found = ((row, (row["workspace_id"], row["user_id"])) for row in rows)
+    return {key: _preferences(row, people.get(key)) for row, key in found}
 
 
 @cache
@@ -776,12 +778,12 @@ _PREFERENCE_FIELDS = tuple(
 )
 
 
-def _preferences(row: Any) -> NudgePreferences:
+def _preferences(row: Any, person: Person | None = None) -> NudgePreferences:
     values = {name: row[name] for name in _PREFERENCE_FIELDS}  # not row.items(): slow per row
     return NudgePreferences(
         **values
         | {
-            "person": Person(workspace_id=row["workspace_id"], user_id=row["user_id"]),
+            "person": person or Person(workspace_id=row["workspace_id"], user_id=row["user_id"]),
             "working_days": tuple(row["working_days"]),
             "focus": tuple(row["focus"]),
             "confirmed_at": _utc(row["confirmed_at"]),
