@@ -31,7 +31,7 @@ from bot.coaching.followup.messages import nudge_renderer
 from bot.coaching.followup.models import DueNudge
 from bot.coaching.followup.ports import Delivered, NudgeSender, SendResult, TransientFailure
 from bot.coaching.followup.views import NudgeMessage
-from bot.container import SystemClock
+from bot.container import SystemClock, freeze_start_up_objects
 from bot.content import load_followup_texts, load_framework
 from bot.nudges.dispatcher import Dispatcher
 from bot.storage.database import make_engine, upgrade
@@ -142,6 +142,7 @@ def dispatcher_rate(url: str, count: int, sender: str, threads: int) -> tuple[fl
             clock=SystemClock(),
             send_threads=threads,
         )
+        freeze_start_up_objects()  # as `lif-coach nudges send-due` and `serve` do
         started = time.perf_counter()
         sent = dispatcher.send_due()
         elapsed = time.perf_counter() - started

@@ -155,14 +155,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _nudges(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.container import build_coach, build_dispatcher
+    from bot.container import build_coach, build_dispatcher, freeze_start_up_objects
     from bot.nudges.console import ConsoleNudgeSender
     from bot.slack.nudge_sender import make_check_in_sender
 
     coach = build_coach(settings, retriever=_NoRetrieval())
     # One bot token, or in OAuth install mode each workspace's installed token.
     sender = ConsoleNudgeSender() if args.console else make_check_in_sender(coach)
-    sent = build_dispatcher(coach, sender).send_due(args.now)
+    dispatcher = build_dispatcher(coach, sender)
+    freeze_start_up_objects()
+    sent = dispatcher.send_due(args.now)
     print(f"Sent {sent} check-in message{'s' if sent != 1 else ''}.")
     return 0
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -67,14 +69,16 @@ class Framework(_Frozen):
 
     def attribute(self, attribute_id: str) -> Attribute:
         """The attribute with this id; KeyError when there is none."""
-        for attribute in self.attributes():
-            if attribute.id == attribute_id:
-                return attribute
-        raise KeyError(attribute_id)
+        return self._by_id[attribute_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Attribute]:
+        """Attributes by id, built on first use (looked up for every message rendered)."""
+        return {attribute.id: attribute for attribute in self.attributes()}
 
     def has_attribute(self, attribute_id: str) -> bool:
         """Whether this id names an attribute of the framework."""
-        return any(a.id == attribute_id for a in self.attributes())
+        return attribute_id in self._by_id
 
     def domain(self, domain_id: str) -> Domain:
         """The domain with this id; KeyError when there is none."""

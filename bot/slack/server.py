@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.container import Coach
+from bot.container import Coach, freeze_start_up_objects
 from bot.settings import SettingsError
 from bot.slack import oauth
 from bot.slack.acking import Handoff
@@ -226,6 +226,7 @@ def serve(
             "LIF Coach is connecting to Slack in Socket Mode (probes on port %s)", settings.port
         )
         try:
+            freeze_start_up_objects()
             with make_check_in_loop(coach):  # follow-up check-ins go out from this process
                 socket_mode(app, app_token).start()
         finally:
@@ -235,6 +236,7 @@ def serve(
     with work_processes(coach) as (handoff, checks):
         asgi = make_asgi_app(coach, app=_verified_app(coach, handoff), checks=checks)
         logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
+        freeze_start_up_objects()
         with make_check_in_loop(coach):  # follow-up check-ins go out from this process
             (run_http or run_uvicorn)(asgi, settings.port)
 
@@ -272,6 +274,7 @@ def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
             EVENTS_PATH,
             oauth.INSTALL_PATH,
         )
+        freeze_start_up_objects()
         with make_check_in_loop(coach):  # check-ins go out with each workspace's installed token
             run_http(asgi, settings.port)
 

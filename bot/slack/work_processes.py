@@ -193,11 +193,12 @@ def run_work_process(index: int, settings: Settings, jobs: Any, reports: Any, sl
     with contextlib.suppress(OSError):  # not allowed here: run at the same priority
         os.nice(NICENESS)
     configure_logging(settings.log_level, json_logs=settings.log_format == "json")
-    from bot.container import build_coach
+    from bot.container import build_coach, freeze_start_up_objects
     from bot.slack.app import make_slack_app
 
     coach = build_coach(settings)
     app = make_slack_app(coach, replaying=True)
+    freeze_start_up_objects()
     reports.put(("ready", index, _families(coach.metrics)))
     stopped = threading.Event()
     reporter = threading.Thread(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import urllib.error
@@ -169,3 +170,20 @@ def test_the_http_app_refuses_to_exist_without_a_signing_secret(
 ) -> None:
     with pytest.raises(SettingsError, match="SLACK_SIGNING_SECRET"):
         make_asgi_app(coach_with(slack_signing_secret=None))
+
+
+def test_serve_leaves_what_start_up_built_out_of_the_collectors_full_passes(
+    coach_with: Callable[..., Coach],
+) -> None:
+    frozen_when_serving: list[int] = []
+
+    def http(asgi: Starlette, port: int) -> None:
+        frozen_when_serving.append(gc.get_freeze_count())
+
+    gc.unfreeze()
+    try:
+        serve(coach_with(port=8125), socket_mode=Recorder(), run_http=http)
+    finally:
+        gc.unfreeze()  # give this test process's objects back to the collector
+
+    assert frozen_when_serving and frozen_when_serving[0] > 10_000  # the app, modules, clients
