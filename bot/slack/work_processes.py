@@ -10,8 +10,9 @@ does the work. Forms, which ack after saving, stay in the serving process.
 
 Each work process sends its metrics to the serving process once a second; /metrics shows their
 sum with the serving process's own. Requests go to the work processes in turn, each through
-a queue of its own. A work process that dies is started again; what it was doing or had
-queued is lost, as in a crash of a single serving process.
+a queue of its own. A work process that dies is started again (after a growing wait if it
+died young, so one that cannot start does not loop); what it was doing or had queued is lost,
+as in a crash of a single serving process, and new requests go to the others meanwhile.
 
 Work processes share the database (PostgreSQL is the better fit: SQLite lets one process write
 at a time) and the knowledge index. An embedded Chroma is built or checked by the serving
@@ -52,6 +53,8 @@ logger = logging.getLogger(__name__)
 REPORT_SECONDS = 1.0  # how often a work process sends its metrics
 STOP_SECONDS = 20.0  # for the work already queued when the server stops
 NICENESS = 10  # work processes yield the CPU to the acking process
+HEALTHY_SECONDS = 30.0  # a process that dies younger is restarted after a growing wait
+MAX_BACKOFF_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ class WorkProcessesDown(RuntimeError):
 
 
 class WorkProcesses:
-    """`count` spawned work processes fed from one queue; `submit` is the app's handoff."""
+    """`count` spawned work processes, each with its queue; `submit` is the app's handoff."""
 
     def __init__(self, settings: Settings, count: int, *, slots: int) -> None:
         self.settings = settings
@@ -84,6 +87,9 @@ class WorkProcesses:
         self._ready: set[int] = set()
         self._metrics: dict[int, list[Metric]] = {}
         self._retired: list[Metric] = []  # what processes that died had counted
+        self._started_at = [0.0] * count
+        self._restart_at: dict[int, float] = {}  # dead ones waiting out their back-off
+        self._backoff = [0.0] * count
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._monitor = threading.Thread(target=self._watch, name="lif-work-watch", daemon=True)
@@ -95,9 +101,17 @@ class WorkProcesses:
         return self
 
     def submit(self, request: BoltRequest) -> None:
-        """Queue an acknowledged request for the next work process, in turn."""
+        """Queue an acknowledged request for the next running work process, in turn."""
         job = Job(request.raw_body, dict(request.headers), current_request_id())
-        self._queues[next(self._turn) % self.count].put(job)
+        turn = next(self._turn)
+        for offset in range(self.count):  # skip a dead one: its queue dies with it
+            index = (turn + offset) % self.count
+            process = self._processes[index]
+            if process is not None and process.is_alive():
+                break
+        else:
+            index = turn % self.count  # none running: it waits for the restarted one
+        self._queues[index].put(job)
 
     def check(self) -> None:
         """Raise unless every work process is up and ready (a readiness check)."""
@@ -150,6 +164,7 @@ class WorkProcesses:
             daemon=True,
         )
         process.start()
+        self._started_at[index] = time.monotonic()
         with self._lock:
             self._processes[index] = process
             self._queues[index] = jobs
@@ -162,15 +177,30 @@ class WorkProcesses:
             for index, process in enumerate(list(self._processes)):
                 if self._stopping.is_set() or process is None or process.is_alive():
                     continue
-                logger.error(
-                    "work process %s stopped (exit code %s), losing the work it had queued: "
-                    "starting it again",
-                    index,
-                    process.exitcode,
-                )
-                with self._lock:
-                    self._retired = merged(self._retired, self._metrics.pop(index, []))
-                self._spawn(index)
+                if index not in self._restart_at:
+                    self._died(index, process)
+                if time.monotonic() >= self._restart_at[index]:
+                    del self._restart_at[index]
+                    self._spawn(index)
+
+    def _died(self, index: int, process: SpawnProcess) -> None:
+        """Keep its counts; restart it at once, or after a growing wait if it died young
+        (it cannot start: say the database is unreachable), so a crash loop costs little."""
+        now = time.monotonic()
+        if now - self._started_at[index] < HEALTHY_SECONDS:
+            self._backoff[index] = min(max(1.0, self._backoff[index] * 2), MAX_BACKOFF_SECONDS)
+        else:
+            self._backoff[index] = 0.0
+        self._restart_at[index] = now + self._backoff[index]
+        logger.error(
+            "work process %s stopped (exit code %s), losing the work it had queued: "
+            "starting it again in %.0f s",
+            index,
+            process.exitcode,
+            self._backoff[index],
+        )
+        with self._lock:
+            self._retired = merged(self._retired, self._metrics.pop(index, []))
 
     def _drain_reports(self, wait: float = 0.0) -> None:
         while True:
@@ -196,8 +226,14 @@ def run_work_process(index: int, settings: Settings, jobs: Any, reports: Any, sl
     from bot.container import build_coach, freeze_start_up_objects
     from bot.slack.app import make_slack_app
 
-    coach = build_coach(settings)
-    app = make_slack_app(coach, replaying=True)
+    try:
+        coach = build_coach(settings)
+        app = make_slack_app(coach, replaying=True)
+    except Exception as error:  # logged as one line of the configured format, then exit
+        # As /readyz reports a failed check: start-up errors hold no one's words.
+        reason = f"{type(error).__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}"
+        logger.error("work process %s could not start: %s", index, reason)
+        raise SystemExit(1) from None
     freeze_start_up_objects()
     reports.put(("ready", index, _families(coach.metrics)))
     stopped = threading.Event()
