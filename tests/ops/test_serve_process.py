@@ -23,10 +23,15 @@ ANSWER = "Zebra-crossing handover: Priya covered my bay while I phoned the famil
 
 
 def serve_env(
-    *, slack: FakeSlack, database_url: str, chroma_url: str, data_dir: Path, model_dir: Path
+    *,
+    slack: FakeSlack,
+    database_url: str,
+    chroma_url: str | None,
+    data_dir: Path,
+    model_dir: Path,
 ) -> dict[str, str]:
-    """The environment of one bot process, as the chart gives a pod."""
-    return {
+    """The environment of one bot process, as the chart gives a pod (no Chroma URL: embedded)."""
+    env = {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.url,
@@ -38,6 +43,7 @@ def serve_env(
         "LIF_LOG_FORMAT": "json",
         KEY_VARIABLE: TEST_KEY,  # replicas share one key, or they cannot read each other's rows
     }
+    return {key: value for key, value in env.items() if value is not None}
 
 
 @pytest.fixture

@@ -36,11 +36,10 @@ def served(
     env = serve_env(
         slack=slack,
         database_url=database_url,
-        chroma_url="",
+        chroma_url=None,  # embedded Chroma, read by the work processes
         data_dir=tmp_path / "data",
         model_dir=model_dir,
     )
-    del env["LIF_CHROMA_URL"]  # embedded Chroma
     process = ServeProcess(env | {"LIF_WORK_PROCESSES": "2"}, tmp_path / "serve.log").start()
     yield process
     process.stop()
