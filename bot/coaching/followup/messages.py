@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.coaching.followup.models import NudgeKind, NudgePreferences, PlannedNudge
+from bot.coaching.followup.models import CheckInResponse, NudgeKind, NudgePreferences, PlannedNudge
 from bot.coaching.followup.views import FollowUpTexts, NudgeMessage
-from bot.coaching.framework import Framework
+from bot.coaching.framework import Attribute, Framework
 
 
 def build_nudge_message(
@@ -35,9 +35,7 @@ def build_nudge_message(
         if goal:
             text += "\n" + texts.nudge_goal.format(goal=goal)
     responses = tuple(texts.responses.items())
-    return _message(nudge, text).model_copy(
-        update={"attribute": attribute, "goal": goal, "responses": responses, "can_snooze": True}
-    )
+    return _message(nudge, text, attribute=attribute, goal=goal, responses=responses)
 
 
 def nudge_renderer(
@@ -57,13 +55,26 @@ def nudge_renderer(
     return render
 
 
-def _message(nudge: PlannedNudge, text: str) -> NudgeMessage:
+def _message(
+    nudge: PlannedNudge,
+    text: str,
+    *,
+    attribute: Attribute | None = None,
+    goal: str | None = None,
+    responses: tuple[tuple[CheckInResponse, str], ...] = (),
+) -> NudgeMessage:
+    """A check-in or reminder (with its attribute) can be answered and snoozed; an
+    invitation to reflect again cannot."""
     return NudgeMessage(
         person=nudge.person,
         kind=nudge.kind,
         period_key=nudge.period_key,
         dedupe_key=nudge.dedupe_key,
         text=text,
+        attribute=attribute,
+        goal=goal,
+        responses=responses,
+        can_snooze=attribute is not None,
     )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.coaching.followup.models import Cadence, NudgePreferences
@@ -34,17 +35,19 @@ class Slot:
     due_at: datetime
 
 
+@lru_cache(maxsize=4096)
 def instant_at(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of a local wall-clock time; see the module docstring for DST edges."""
+    """The UTC instant of a local wall-clock time; see the module docstring for DST edges.
+
+    Cached: a pure function, asked for the same few slots (zones, days, preferred times) for
+    every person a dispatcher plans.
+    """
     local = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of an ambiguous pair
-    if _exists(local):
-        return local.astimezone(UTC)
+    instant = local.astimezone(UTC)
+    back = instant.astimezone(zone)
+    if back.date() == day and back.time() == at:  # the wall-clock time exists
+        return instant
     return _gap_end(local)
-
-
-def _exists(local: datetime) -> bool:
-    back = local.astimezone(UTC).astimezone(local.tzinfo)
-    return back.replace(tzinfo=None) == local.replace(tzinfo=None)
 
 
 def _gap_end(local: datetime) -> datetime:
