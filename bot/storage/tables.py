@@ -153,7 +153,7 @@ nudges = Table(
     UniqueConstraint(
         "workspace_id", "user_id", "period_key", "kind", name="uq_nudges_person_period_kind"
     ),
-    Index("ix_nudges_status_due_at", "status", "due_at"),
+    Index("ix_nudges_status_due_id", "status", "due_at", "id"),  # the claim's order
     Index("ix_nudges_person", "workspace_id", "user_id"),
 )
 
