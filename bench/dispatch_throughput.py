@@ -7,21 +7,27 @@ The dispatcher also claims, marks sent and plans each person's next check-in and
 the database, with 1 send thread and with a pool of 4. Run from the repository root:
 
     .venv/bin/python -m bench.dispatch_throughput [--count 10000] [--sender slack_sdk|http]
-        [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+        [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--repeat 3]
+
+Each row runs the dispatcher `--repeat` times, each run between two bare-loop runs, and reports
+the median of the ratios (and their range): this machine's speed drifts by a factor of two
+within minutes, so a ratio compares only runs made next to each other.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -182,6 +188,22 @@ def _fake_due(count: int) -> list[DueNudge]:
         return due
 
 
+def bracketed(
+    measure: Callable[[], float], baseline: Callable[[], float], repeat: int
+) -> tuple[list[float], list[float]]:
+    """`repeat` measurements, each between two of the baseline (one more baseline run than
+    measurements): (each measurement's ratio to the mean of the baselines on either side of it,
+    every baseline rate). On a machine whose speed drifts, a ratio then compares runs made
+    within seconds of each other."""
+    bases = [baseline()]
+    ratios = []
+    for _ in range(repeat):
+        rate = measure()
+        bases.append(baseline())
+        ratios.append(rate / statistics.mean(bases[-2:]))
+    return ratios, bases
+
+
 def main() -> None:
     """Print a markdown table of dispatcher vs bare-loop throughput per backend."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,26 +211,42 @@ def main() -> None:
     parser.add_argument("--sender", choices=["slack_sdk", "http"], default="slack_sdk")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="send threads")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL URL to measure too")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="dispatcher runs per row, each between two bare"
+    )
     args = parser.parse_args()
     backends = [("SQLite", sqlite_database)]
     if args.postgres:
         backends.append(("PostgreSQL", lambda: postgres_database(args.postgres)))
-    print(f"sender: {args.sender}")
+    print(f"sender: {args.sender}; each ratio against the bare runs just before and after it")
     print(
-        "| backend | nudges | send threads | dispatcher msg/s | bare loop msg/s | ratio "
-        "| exactly one each |"
+        "| backend | nudges | send threads | dispatcher msg/s (median) | bare loop msg/s "
+        "| ratio, median (range) | exactly one each |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, database in backends:
         for threads in args.threads:
-            bare = bare_rate(args.count, args.sender)  # measured again beside each run
-            with database() as url:
-                rate, once = dispatcher_rate(url, args.count, args.sender, threads)
-            print(
-                f"| {name} | {args.count:,} | {threads} | {rate:,.0f} | {bare:,.0f} "
-                f"| {rate / bare:.2f} | {once:,} of {args.count:,} |",
-                flush=True,
-            )
+            print(f"| {name} | {args.count:,} | {threads} | {_row(database, threads, args)} |")
+
+
+def _row(database: Callable[[], Any], threads: int, args: argparse.Namespace) -> str:
+    """The measured cells of one row of the table."""
+    rates: list[float] = []
+    singles: list[int] = []
+
+    def measure() -> float:
+        with database() as url:
+            rate, once = dispatcher_rate(url, args.count, args.sender, threads)
+        rates.append(rate)
+        singles.append(once)
+        return rate
+
+    ratios, bases = bracketed(measure, lambda: bare_rate(args.count, args.sender), args.repeat)
+    return (
+        f"{statistics.median(rates):,.0f} | {min(bases):,.0f}-{max(bases):,.0f} "
+        f"| **{statistics.median(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f}) "
+        f"| {min(singles):,} of {args.count:,}"
+    )
 
 
 if __name__ == "__main__":
