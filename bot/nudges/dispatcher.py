@@ -16,9 +16,10 @@ any wait), which widens the window a crash leaves uncertain but not the guarante
 uncertain message is checked before it is posted again.
 
 Posting never waits on the database: every statement of a run goes, in the order the run asks
-for it, to one database thread. While a batch is posted, that thread records the deliveries
-(one group in flight at most, so no more than `2 * flush_every` posted messages are unrecorded)
-and, near the batch's end, claims the next batch. A prefetched batch that is not posted (a stop,
+for it, to one database thread. While a batch is posted, that thread plans what follows each
+delivery and records the deliveries (one group in flight at most, so no more than
+`2 * flush_every` posted messages are unrecorded) and, near the batch's end, claims the next
+batch. The posting thread only decides, renders and posts. A prefetched batch that is not posted (a stop,
 a rate limit, an error) is handed back to the queue as it was; the rows of a group whose
 recording failed stay claimed, so the reaper returns them uncertain, as after a crash.
 
@@ -152,6 +153,16 @@ class _DatabaseThread:
 _Recorded = list[tuple[NudgeRecord, bool, PlanResult | None]]  # (sent, posted, outcome)
 
 
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """A message the platform accepted (or that was found delivered), not yet marked sent."""
+
+    due: DueNudge
+    sent_at: datetime
+    ref: str
+    posted: bool  # False: found already delivered after a crash
+
+
 class Dispatcher:
     """Sends due follow-up messages through a NudgeSender; many may run against PostgreSQL."""
 
@@ -185,7 +196,7 @@ class Dispatcher:
         self._stopping = threading.Event()
         self._sleep = sleep or self._stopping.wait
         self._simulated: datetime | None = None
-        self._marks: list[tuple[SentMark, NudgeRecord, bool]] = []  # delivered, not yet marked
+        self._marks: list[_Delivery] = []  # delivered, not yet marked sent
         self._recording: Future[_Recorded] | None = None  # the group being marked sent
         self._next: Future[list[DueNudge]] | None = None  # the next batch, claimed meanwhile
         self._db = _DatabaseThread()
@@ -479,17 +490,7 @@ class Dispatcher:
         self, due: DueNudge, result: Delivered, report: DispatchReport, *, posted: bool
     ) -> None:
         """Queue the delivery to be recorded; recorded in groups to spare the database."""
-        sent_at = self._now()
-        sent = due.record.model_copy(update={"status": NudgeStatus.SENT, "sent_at": sent_at})
-        prefs = due.preferences
-        mark = SentMark(
-            nudge_id=sent.id,
-            sent_at=sent_at,
-            ref=result.ref,
-            followups=tuple(plan_after_sent(prefs, sent, self.policy)) if prefs else (),
-            prefs_version=prefs.version if prefs else None,
-        )
-        self._marks.append((mark, sent, posted))
+        self._marks.append(_Delivery(due, self._now(), result.ref, posted))
         if len(self._marks) >= self.flush_every:
             self._flush(report)
 
@@ -502,12 +503,14 @@ class Dispatcher:
         self._collect(report)
         self._recording = self._db.submit(lambda: self._mark_sent(marks))
 
-    def _mark_sent(self, marks: list[tuple[SentMark, NudgeRecord, bool]]) -> _Recorded:
-        """On the database thread: mark the group sent and plan what follows each."""
-        outcomes = self.queue.mark_sent([m for m, _, _ in marks], worker=self.worker_id)
+    def _mark_sent(self, deliveries: list[_Delivery]) -> _Recorded:
+        """On the database thread: plan what follows each delivery (off the posting thread's
+        path), then mark the group sent and record those plans."""
+        marks = [self._sent_mark(delivery) for delivery in deliveries]
+        outcomes = self.queue.mark_sent([mark for mark, _ in marks], worker=self.worker_id)
         recorded = [
-            (sent, posted, outcome)
-            for (_, sent, posted), outcome in zip(marks, outcomes, strict=True)
+            (sent, delivery.posted, outcome)
+            for (_, sent), delivery, outcome in zip(marks, deliveries, outcomes, strict=True)
         ]
         for sent, _, outcome in recorded:
             if outcome is None:
@@ -515,6 +518,20 @@ class Dispatcher:
             elif outcome is PlanResult.STALE:
                 self._plan_fresh(sent)
         return recorded
+
+    def _sent_mark(self, delivery: _Delivery) -> tuple[SentMark, NudgeRecord]:
+        """The mark of one delivery, with the follow-ups it plans, and the record as sent."""
+        due, sent_at = delivery.due, delivery.sent_at
+        sent = due.record.model_copy(update={"status": NudgeStatus.SENT, "sent_at": sent_at})
+        prefs = due.preferences
+        mark = SentMark(
+            nudge_id=sent.id,
+            sent_at=sent_at,
+            ref=delivery.ref,
+            followups=tuple(plan_after_sent(prefs, sent, self.policy)) if prefs else (),
+            prefs_version=prefs.version if prefs else None,
+        )
+        return mark, sent
 
     def _collect(self, report: DispatchReport) -> None:
         """Wait for the group being recorded, and count it."""
