@@ -7,7 +7,8 @@ The dispatcher also claims, marks sent and plans each person's next check-in and
 the database, with 1 send thread and with a pool of 4. Run from the repository root:
 
     .venv/bin/python -m bench.dispatch_throughput [--count 10000] [--sender slack_sdk|http]
-        [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--repeat 3]
+        [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--no-sqlite]
+        [--repeat 3]
 
 Each row runs the dispatcher `--repeat` times, each run between two bare-loop runs, and reports
 the median of the ratios (and their range): this machine's speed drifts by a factor of two
@@ -212,10 +213,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 4], help="send threads")
     parser.add_argument("--postgres", default=None, help="a PostgreSQL URL to measure too")
     parser.add_argument(
+        "--sqlite", action=argparse.BooleanOptionalAction, default=True, help="measure SQLite"
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="dispatcher runs per row, each between two bare"
     )
     args = parser.parse_args()
-    backends = [("SQLite", sqlite_database)]
+    backends = [("SQLite", sqlite_database)] if args.sqlite else []
     if args.postgres:
         backends.append(("PostgreSQL", lambda: postgres_database(args.postgres)))
     print(f"sender: {args.sender}; each ratio against the bare runs just before and after it")

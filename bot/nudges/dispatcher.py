@@ -16,12 +16,13 @@ any wait), which widens the window a crash leaves uncertain but not the guarante
 uncertain message is checked before it is posted again.
 
 Posting never waits on the database: every statement of a run goes, in the order the run asks
-for it, to one database thread. While a batch is posted, that thread plans what follows each
-delivery and records the deliveries (one group in flight at most, so no more than
-`2 * flush_every` posted messages are unrecorded) and, near the batch's end, claims the next
-batch. The posting thread only decides, renders and posts. A prefetched batch that is not posted (a stop,
-a rate limit, an error) is handed back to the queue as it was; the rows of a group whose
-recording failed stay claimed, so the reaper returns them uncertain, as after a crash.
+for it, to one database thread. That thread claims each batch and renders its messages, plans
+what follows each delivery and records the deliveries (one group in flight at most, so no more
+than `2 * flush_every` posted messages are unrecorded), and claims the next batch near the
+current one's end; the posting thread only decides and posts. A prefetched batch that is not
+posted (a stop, a rate limit, an error) is handed back to the queue as it was; the rows of a
+group whose recording failed stay claimed, so the reaper returns them uncertain, as after a
+crash.
 
 A dispatcher never starts a post on a claim older than half its lease, and the lease (5
 minutes) is far longer than one post, so a reaped row is not still being posted by its first
@@ -199,6 +200,7 @@ class Dispatcher:
         self._marks: list[_Delivery] = []  # delivered, not yet marked sent
         self._recording: Future[_Recorded] | None = None  # the group being marked sent
         self._next: Future[list[DueNudge]] | None = None  # the next batch, claimed meanwhile
+        self._rendered: dict[int, NudgeMessage | None] = {}  # by id, rendered when claimed
         self._db = _DatabaseThread()
         self._pool = (
             ThreadPoolExecutor(send_threads, thread_name_prefix="nudge-send")
@@ -254,12 +256,24 @@ class Dispatcher:
     # -- claiming, on the database thread ---------------------------------------------------
 
     def _claim(self) -> list[DueNudge]:
-        return self.queue.claim_due(
+        """Claim a batch and render its messages (off the posting thread's path)."""
+        batch = self.queue.claim_due(
             now=self._now(),
             limit=self.batch_size,
             worker=self.worker_id,
             claimed_at=self.clock.now(),
         )
+        self._rendered.update((due.record.id, self._render(due)) for due in batch)
+        return batch
+
+    def _render(self, due: DueNudge) -> NudgeMessage | None:
+        """The message, or None when it cannot be built (a priority the framework no longer
+        has, say): that one is cancelled rather than stopping every message after it."""
+        try:
+            return self.render(due.record, due.goal)
+        except Exception:
+            logger.exception("cannot build follow-up message %s; cancelling it", due.record.id)
+            return None
 
     def _prefetch(self, batch: Sequence[DueNudge], left: int) -> None:
         """Near the end of a full batch, have the next one claimed while this one is posted
@@ -290,6 +304,7 @@ class Dispatcher:
             lambda: self._flush(report),
             lambda: self._collect(report),
             self._db.settle,
+            self._rendered.clear,
         ]
         failure: BaseException | None = None
         for step in steps:  # each, even after one failed
@@ -356,7 +371,14 @@ class Dispatcher:
             self._db.send_off(lambda: self.queue.release(nudge_id, worker=worker, due_at=later))
             report.rescheduled += 1
             return None
-        return self.render(due.record, due.goal)
+        rendered = due.record.id in self._rendered
+        message = self._rendered.pop(due.record.id) if rendered else self._render(due)
+        if message is None:
+            self._db.send_off(
+                lambda: self.queue.cancel(nudge_id, worker=worker, reason="cannot be built")
+            )
+            report.cancelled += 1
+        return message
 
     def _send_concurrently(self, batch: Sequence[DueNudge], report: DispatchReport) -> None:
         """Post the batch on the pool, one person per task; record results as they come."""

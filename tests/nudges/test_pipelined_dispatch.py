@@ -257,3 +257,27 @@ def test_stopping_hands_back_the_batch_claimed_ahead_as_it_was(
             select(nudges.c.id).where(nudges.c.uncertain_since.is_not(None))
         ).all()
     assert uncertain == []
+
+
+def test_a_message_that_cannot_be_built_is_cancelled_and_the_rest_still_go(
+    store, clock, framework, sleeps, caplog
+) -> None:
+    """A stored priority the framework no longer has (say) must not stop every message after
+    it: that one is cancelled with its reason, logged by id, and the others are posted."""
+    _seed(store, clock)
+    with store.engine.begin() as connection:
+        broken = connection.execute(select(nudges.c.id).order_by(nudges.c.id).limit(1)).scalar()
+        connection.execute(nudges.update().where(nudges.c.id == broken).values(attribute_id="Z99"))
+    sender = FakeNudgeSender()
+    dispatcher = _dispatcher(store, sender, clock, framework, sleeps, batch_size=10)
+
+    report = dispatcher.run_once()
+
+    assert (report.sent, report.cancelled) == (PEOPLE - 1, 1)
+    assert sender.calls == PEOPLE - 1
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            select(nudges.c.status, nudges.c.last_error).where(nudges.c.id == broken)
+        ).one()
+    assert tuple(row) == (NudgeStatus.CANCELLED.value, "cannot be built")
+    assert f"cannot build follow-up message {broken}" in caplog.text
