@@ -10,9 +10,11 @@ the database, with 1 send thread and with a pool of 4. Run from the repository r
         [--threads 1 4] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--no-sqlite]
         [--repeat 3]
 
-Each row runs the dispatcher `--repeat` times, each run between two bare-loop runs, and reports
-the median of the ratios (and their range): this machine's speed drifts by a factor of two
-within minutes, so a ratio compares only runs made next to each other.
+Each row runs the dispatcher `--repeat` times, each run between two bare-loop runs,
+and reports the median of the ratios (and their range): this machine's speed drifts by a factor
+of two within minutes, so a ratio compares only runs made next to each other. The "stolen"
+column is the share of CPU the hypervisor took during a ratio's three runs (bench/steal.py),
+lowest and highest: above a few per cent, the neighbours are being measured too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,6 +37,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import create_engine, text
 
+from bench.steal import timed_steal
 from bot.coaching.followup.messages import nudge_renderer
 from bot.coaching.followup.models import DueNudge
 from bot.coaching.followup.ports import Delivered, NudgeSender, SendResult, TransientFailure
@@ -189,20 +193,32 @@ def _fake_due(count: int) -> list[DueNudge]:
         return due
 
 
+@dataclass
+class Bracketed:
+    """Ratios of measurements to the mean of the baseline runs on either side of each."""
+
+    ratios: list[float] = field(default_factory=list)
+    bases: list[float] = field(default_factory=list)  # every baseline rate
+    steals: list[float] = field(default_factory=list)  # the most stolen of each ratio's 3 runs
+
+
 def bracketed(
     measure: Callable[[], float], baseline: Callable[[], float], repeat: int
-) -> tuple[list[float], list[float]]:
-    """`repeat` measurements, each between two of the baseline (one more baseline run than
-    measurements): (each measurement's ratio to the mean of the baselines on either side of it,
-    every baseline rate). On a machine whose speed drifts, a ratio then compares runs made
-    within seconds of each other."""
-    bases = [baseline()]
-    ratios = []
+) -> Bracketed:
+    """`repeat` measurements, each run between two baseline runs. On a machine whose speed
+    drifts, a ratio then compares runs made within seconds of each other; how much CPU the
+    hypervisor took during each (bench/steal.py) is kept to show how noisy the machine was."""
+    found = Bracketed()
+    base, base_steal = timed_steal(baseline)
+    found.bases.append(base)
     for _ in range(repeat):
-        rate = measure()
-        bases.append(baseline())
-        ratios.append(rate / statistics.mean(bases[-2:]))
-    return ratios, bases
+        rate, steal = timed_steal(measure)
+        after, after_steal = timed_steal(baseline)
+        found.bases.append(after)
+        found.ratios.append(rate / statistics.mean([base, after]))
+        found.steals.append(max(base_steal, steal, after_steal))
+        base, base_steal = after, after_steal
+    return found
 
 
 def main() -> None:
@@ -225,9 +241,9 @@ def main() -> None:
     print(f"sender: {args.sender}; each ratio against the bare runs just before and after it")
     print(
         "| backend | nudges | send threads | dispatcher msg/s (median) | bare loop msg/s "
-        "| ratio, median (range) | exactly one each |"
+        "| ratio, median (range) | CPU stolen | exactly one each |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, database in backends:
         for threads in args.threads:
             print(f"| {name} | {args.count:,} | {threads} | {_row(database, threads, args)} |")
@@ -245,10 +261,12 @@ def _row(database: Callable[[], Any], threads: int, args: argparse.Namespace) ->
         singles.append(once)
         return rate
 
-    ratios, bases = bracketed(measure, lambda: bare_rate(args.count, args.sender), args.repeat)
+    found = bracketed(measure, lambda: bare_rate(args.count, args.sender), args.repeat)
+    bases, ratios, steals = found.bases, found.ratios, found.steals
     return (
         f"{statistics.median(rates):,.0f} | {min(bases):,.0f}-{max(bases):,.0f} "
         f"| **{statistics.median(ratios):.2f}** ({min(ratios):.2f}-{max(ratios):.2f}) "
+        f"| {100 * min(steals):.0f}-{100 * max(steals):.0f}% "
         f"| {min(singles):,} of {args.count:,}"
     )
 
