@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 import threading
 import time
@@ -280,8 +281,28 @@ def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
 
 
 def run_uvicorn(asgi: Starlette, port: int) -> None:
-    """Serve the ASGI app with uvicorn; logging stays as the CLI configured it."""
-    uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
+    """Serve the ASGI app with uvicorn until SIGTERM or SIGINT; logging stays as the CLI
+    configured it.
+
+    Once it has shut down, uvicorn raises the signal that stopped it again, for the handler
+    that was there before it; with Python's default that ended the process at once, before
+    serve's own shutdown ran (the check-in loop's, and the work processes', whose queued work
+    was lost and who lived on as orphans). Here that second signal is only noted, and serve
+    returns normally once everything has stopped.
+    """
+    if threading.current_thread() is not threading.main_thread():  # no signals off the main
+        uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
+        return
+    previous = {sig: signal.signal(sig, _noted) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _noted(sig: int, _frame: object) -> None:
+    logger.info("Stopping on %s", signal.Signals(sig).name)
 
 
 def _verified_app(coach: Coach, handoff: Handoff | None = None) -> App:

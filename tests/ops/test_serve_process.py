@@ -7,7 +7,6 @@ signed requests, then Chroma stops: /readyz names it, /healthz still answers.
 from __future__ import annotations
 
 import json
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,9 +87,11 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
     status, body = get_json(f"{served.url}/readyz")
     assert status == 503 and body["failed"] == ["chroma"]
     assert get(f"{served.url}/healthz")[0] == 200
-    # uvicorn shuts down gracefully on SIGTERM, then exits by that signal (as Kubernetes expects)
-    assert served.stop() in (0, -signal.SIGTERM), served.log()
+    # SIGTERM: uvicorn shuts down gracefully, then serve's own shutdown runs (the check-in
+    # loop stops) and it exits 0, not killed by the signal uvicorn raises again afterwards.
+    assert served.stop() == 0, served.log()
     assert "Finished server process" in served.log()
+    assert "Stopping on SIGTERM" in served.log()
 
     lines = [json.loads(line) for line in served.log_lines()]  # every line is one JSON object
     assert "\x1b[" not in served.log(), "no ANSI colour codes"
