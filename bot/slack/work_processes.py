@@ -12,7 +12,9 @@ Each work process sends its metrics to the serving process once a second; /metri
 sum with the serving process's own. Requests go to the work processes in turn, each through
 a queue of its own. A work process that dies is started again (after a growing wait if it
 died young, so one that cannot start does not loop); what it was doing or had queued is lost,
-as in a crash of a single serving process, and new requests go to the others meanwhile.
+as in a crash of a single serving process, and new requests go to the others meanwhile. A
+serving process that dies without stopping them (killed) takes them with it: each finishes
+what it has queued and exits.
 
 Work processes share the database (PostgreSQL is the better fit: SQLite lets one process write
 at a time) and the knowledge index. An embedded Chroma is built or checked by the serving
@@ -25,6 +27,7 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -235,6 +238,9 @@ def run_work_process(index: int, settings: Settings, jobs: Any, reports: Any, sl
         logger.error("work process %s could not start: %s", index, reason)
         raise SystemExit(1) from None
     freeze_start_up_objects()
+    threading.Thread(
+        target=_stop_with_parent, args=(index, jobs, reports), name="parent-watch", daemon=True
+    ).start()
     reports.put(("ready", index, _families(coach.metrics)))
     stopped = threading.Event()
     reporter = threading.Thread(
@@ -252,6 +258,22 @@ def run_work_process(index: int, settings: Settings, jobs: Any, reports: Any, sl
     stopped.set()
     reporter.join()
     reports.put(("metrics", index, _families(coach.metrics)))
+
+
+def _stop_with_parent(index: int, jobs: Any, reports: Any) -> None:
+    """When the serving process dies without stopping this one (killed, out of memory), finish
+    what is queued (Slack has had its answer) and exit, instead of waiting on the queue forever
+    as an orphan holding its memory: the queue never ends by itself, as this process holds its
+    write end too."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    multiprocessing.connection.wait([parent.sentinel])
+    logger.warning("work process %s: the serving process is gone; stopping", index)
+    reports.cancel_join_thread()  # nobody reads the reports any more: do not wait on them
+    jobs.put(None)  # after what is queued
+    time.sleep(STOP_SECONDS)
+    os._exit(1)  # still busy: as stop() ends a work process that does not finish in time
 
 
 def _replay(app: Any, job: Job, free: threading.BoundedSemaphore) -> None:

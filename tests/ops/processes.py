@@ -179,3 +179,12 @@ def work_processes(server: ServeProcess) -> list[int]:
         if parent == server.pid and b"spawn_main" in command:
             found.append(int(entry.name))
     return sorted(found)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")

@@ -18,7 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.processes import ServeProcess, get, get_json, wait_for, work_processes
+from tests.ops.processes import (
+    ServeProcess,
+    alive,
+    get,
+    get_json,
+    wait_for,
+    work_processes,
+)
 from tests.ops.test_serve_process import serve_env
 from tests.slack.driver import SlackUser, all_text, header
 from tests.slack.fake_slack import FakeSlack
@@ -108,7 +115,28 @@ def test_work_processes_do_the_work_while_the_server_acks(
     assert user.command("resume").status == 200
     assert header(user.next_message(timeout=20)) == "Leadership 3 of 9"
 
-    # SIGTERM: the server stops, and its work processes with it.
-    assert served.stop() in (0, -signal.SIGTERM), served.log()
-    assert work_processes(served) == []
+    # SIGTERM: the server stops its work processes (they finish what is queued), then exits.
+    workers = work_processes(served)
+    assert served.stop() == 0, served.log()
+    assert not any(alive(pid) for pid in workers)
+    assert "serving process is gone" not in served.log()
     assert ANSWER not in served.log()
+
+
+def test_work_processes_stop_when_the_serving_process_is_killed(
+    served: ServeProcess, slack: FakeSlack
+) -> None:
+    """A killed server cannot stop them; they must not live on as orphans holding memory."""
+    served.wait_until_ready(timeout=60)
+    workers = work_processes(served)
+    assert len(workers) == 2
+    user = SlackUser(served.events_url, slack, user_id="U-ORPHAN")
+    assert user.command("leadership").status == 200
+    assert header(user.next_message(timeout=20)) == "Leadership 1 of 9"
+
+    os.kill(served.pid, signal.SIGKILL)
+    wait_for(
+        lambda: not any(alive(pid) for pid in workers),
+        timeout=15,
+        what="the work processes to exit after their server was killed",
+    )
