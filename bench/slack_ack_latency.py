@@ -170,6 +170,23 @@ def start_processes(
     return real, bare
 
 
+def measured(
+    clients: ProcessPoolExecutor,
+    slack: FakeSlack,
+    concurrency: int,
+    requests: int,
+    process: ServeProcess,
+    tag: str,
+    expected: str,
+) -> tuple[Latencies, float]:
+    """One ack run against `process` from the client process, and the CPU stolen meanwhile."""
+    return timed_steal(
+        lambda: clients.submit(
+            ack_run, process.events_url, slack.root, tag, concurrency, requests, expected
+        ).result()
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
@@ -214,22 +231,11 @@ def main() -> None:
             )
             print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             for concurrency in args.concurrency:
-
-                def run(process: ServeProcess, tag: str, expected: str) -> Latencies:
-                    return clients.submit(
-                        ack_run,
-                        process.events_url,
-                        slack.root,
-                        tag,
-                        concurrency,  # noqa: B023 (called within this iteration)
-                        args.requests,
-                        expected,
-                    ).result()
-
-                before, stolen_before = timed_steal(lambda: run(bare, "BARE", BARE_ACK))
-                ours, stolen = timed_steal(lambda: run(real, "REAL", REAL_ACK))
+                measure = (clients, slack, concurrency, args.requests)
+                before, stolen_before = measured(*measure, bare, "BARE", BARE_ACK)
+                ours, stolen = measured(*measure, real, "REAL", REAL_ACK)
                 wait_until_quiet(slack, "REAL", concurrency, args.requests)
-                after, stolen_after = timed_steal(lambda: run(bare, "BARE-AFTER", BARE_ACK))
+                after, stolen_after = measured(*measure, bare, "BARE-AFTER", BARE_ACK)
                 base_p95 = statistics.mean([before.p95, after.p95])
                 ratio = ours.p95 / base_p95 if base_p95 else float("nan")
                 steal = max(stolen_before, stolen, stolen_after)

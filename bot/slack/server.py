@@ -290,10 +290,9 @@ def run_uvicorn(asgi: Starlette, port: int) -> None:
     was lost and who lived on as orphans). Here that second signal is only noted, and serve
     returns normally once everything has stopped.
     """
-    if threading.current_thread() is not threading.main_thread():  # no signals off the main
-        uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
-        return
-    previous = {sig: signal.signal(sig, _noted) for sig in (signal.SIGINT, signal.SIGTERM)}
+    on_main = threading.current_thread() is threading.main_thread()  # signals: main only
+    stops = (signal.SIGINT, signal.SIGTERM) if on_main else ()
+    previous = {sig: signal.signal(sig, _noted) for sig in stops}
     try:
         uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
     finally:
