@@ -75,14 +75,38 @@ def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
     return {"client": client, "method": method, "path": path, "status": status}
 
 
-class SkipProbes(logging.Filter):
-    """Drops uvicorn's access lines for /healthz, /readyz and /metrics (every few seconds)."""
+class SkipAccessLines(logging.Filter):
+    """Drops uvicorn's access lines for /healthz, /readyz and /metrics (every few seconds), and
+    those answered 200 on paths whose requests log a line of their own (`skip_answered`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered: frozenset[str] = frozenset()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """False for a probe's access line."""
+        """False for a probe's access line, or an answered one on a path of `answered`."""
         fields = _access_fields(record)
-        path = str(fields.get("path", "")).split("?", 1)[0]
-        return path not in PROBE_PATHS
+        if not fields:
+            return True
+        path = str(fields["path"]).split("?", 1)[0]
+        return path not in PROBE_PATHS and not (path in self.answered and fields["status"] == 200)
+
+
+def skip_answered_access_lines(path: str) -> None:
+    """Leave out uvicorn's access line for requests to `path` answered 200 (they log their
+    own line); a failure there keeps its access line."""
+    access = _access_filter()
+    access.answered = access.answered | {path}
+
+
+def _access_filter() -> SkipAccessLines:
+    """The filter on uvicorn's access logger (added on first use)."""
+    access = logging.getLogger(ACCESS_LOGGER)
+    found = next((f for f in access.filters if isinstance(f, SkipAccessLines)), None)
+    if found is None:
+        found = SkipAccessLines()
+        access.addFilter(found)
+    return found
 
 
 def configure_logging(level: str, *, json_logs: bool) -> None:
@@ -97,9 +121,7 @@ def configure_logging(level: str, *, json_logs: bool) -> None:
     root.setLevel(level)
     for noisy in ("chromadb", "httpx", "alembic", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    access = logging.getLogger(ACCESS_LOGGER)
-    if not any(isinstance(f, SkipProbes) for f in access.filters):
-        access.addFilter(SkipProbes())
+    _access_filter()
 
 
 class ContextThreadPool(ThreadPoolExecutor):

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from bot.container import Coach
 from bot.llm.metrics import LlmCall
-from bot.observability import JsonFormatter, Metrics, MetricsRecorder, SkipProbes
+from bot.observability import JsonFormatter, Metrics, MetricsRecorder, SkipAccessLines
 from bot.slack.server import BackgroundServer, make_asgi_app, make_probe_app, readiness_checks
 from bot.storage.database import check_ready, head_revision, upgrade
 from tests.ops.processes import get
@@ -151,9 +151,20 @@ def test_access_lines_are_json_fields_and_probes_are_left_out() -> None:
     assert line["logger"] == "uvicorn.access" and line["path"] == "/slack/events"
     assert line["method"] == "GET"
     assert line["status"] == 200 and "\x1b[" not in json.dumps(line)
-    keep = SkipProbes().filter
+    keep = SkipAccessLines().filter
     assert keep(_access_record("/slack/events"))
     assert not any(keep(_access_record(path)) for path in ("/healthz", "/readyz", "/metrics"))
+    assert keep(_access_record("/slack/events?x=1")) and not keep(_access_record("/readyz?x=1"))
+
+
+def test_answered_slack_requests_leave_their_access_line_to_the_ack_line() -> None:
+    skipping = SkipAccessLines()
+    skipping.answered = frozenset({"/slack/events"})
+    assert not skipping.filter(_access_record("/slack/events")), "its ack line says it all"
+    assert skipping.filter(_access_record("/slack/events", 405)), "refused before Bolt: kept"
+    assert skipping.filter(_access_record("/slack/events", 401)), "a failure keeps both lines"
+    assert skipping.filter(_access_record("/slack/oauth_redirect"))
+    assert not skipping.filter(_access_record("/metrics"))
 
 
 def test_uvicorn_colour_codes_never_reach_a_json_line() -> None:

@@ -15,7 +15,7 @@ import pytest
 from bot.storage.crypto import KEY_VARIABLE
 from tests.keys import TEST_KEY
 from tests.ops.processes import ChromaServer, ServeProcess, get, get_json
-from tests.slack.driver import SIGNING_SECRET, SlackUser
+from tests.slack.driver import SIGNING_SECRET, SlackUser, post
 from tests.slack.fake_slack import TOKEN, FakeSlack
 
 ANSWER = "Zebra-crossing handover: Priya covered my bay while I phoned the family."
@@ -82,6 +82,13 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
     user.next_message(timeout=15)
     status, metrics = get(f"{served.url}/metrics")
     assert status == 200 and 'lif_slack_ack_seconds_count{request_type="command"} 1.0' in metrics
+    forged = post(
+        served.events_url,
+        b"command=/lif-reflect",
+        "application/x-www-form-urlencoded",
+        signature="v0=forged",
+    )
+    assert forged.status == 401
 
     chroma_server.stop()
     status, body = get_json(f"{served.url}/readyz")
@@ -97,9 +104,17 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
     assert "\x1b[" not in served.log(), "no ANSI colour codes"
     assert ANSWER not in served.log() and "Zebra-crossing" not in served.log()
     acks = [line for line in lines if line["logger"] == "bot.slack.metrics"]
-    assert [a["request_type"] for a in acks] == ["command", "event", "block_actions"]
+    assert [(a["request_type"], a["status"]) for a in acks] == [
+        ("command", 200),
+        ("event", 200),
+        ("block_actions", 200),
+        ("command", 401),
+    ]
     assert all(len(a.get("request_id", "")) == 16 for a in acks)
-    assert len({a["request_id"] for a in acks}) == 3, "one request id per Slack request"
+    assert len({a["request_id"] for a in acks}) == 4, "one request id per Slack request"
+    # One line per answered Slack request (its ack line); a refused one keeps its access
+    # line too; probes stay out of the access log.
     access = [line for line in lines if line["logger"] == "uvicorn.access"]
-    assert {a["path"] for a in access} == {"/slack/events"}, "probes stay out of the access log"
-    assert all(a["status"] == 200 and a["method"] == "POST" for a in access)
+    assert [(a["method"], a["path"], a["status"]) for a in access] == [
+        ("POST", "/slack/events", 401)
+    ]
