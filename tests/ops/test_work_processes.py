@@ -70,6 +70,9 @@ def test_work_processes_do_the_work_while_the_server_acks(
     assert status == 200 and ready["checks"]["work_processes"] == "ok"
     workers = work_processes(served)
     assert len(workers) == 2
+    # They run only on CPU the server leaves idle: a burst of work never delays an ack.
+    assert [os.sched_getscheduler(pid) for pid in workers] == [os.SCHED_IDLE] * 2
+    assert os.sched_getscheduler(served.pid) == os.SCHED_OTHER
 
     user = SlackUser(served.events_url, slack, user_id="U-WORK")
     reply = user.command("leadership")
