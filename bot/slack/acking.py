@@ -21,7 +21,9 @@ leaves this process: for a command, a click or an event, the listener runs on th
 thread only up to its `ack()`, Slack gets that answer, and the request itself is handed to a
 work process, whose app replays it (`replaying=True`): there `ack()` answers nobody, runs the
 AFTER_ACK check and lets the listener carry on. So what comes before `ack()` must have no
-effects (it runs twice); forms, which ack after saving, always run here.
+effects (it runs twice) and must not wait on the database or the network: the server runs
+such requests on its event loop (`AckFirstApp.acks_at_once`), where a wait would hold up every
+other request. Forms, which ack after saving, always run here, on a worker thread.
 """
 
 from __future__ import annotations
@@ -274,6 +276,21 @@ class AckFirstApp(App):
         self.ack_first = AckFirst(
             listener_executor, work_slots, handoff=handoff, replaying=replaying
         )
+        # Authorizing waits on nothing with a bot token checked at start-up (auth.test); it
+        # reads the database for OAuth installs, and a custom authorize could do anything.
+        self._authorizes_at_once = (
+            kwargs.get("token_verification_enabled", True)
+            and kwargs.get("authorize") is None
+            and kwargs.get("installation_store") is None
+            and self.oauth_flow is None
+        )
+
+    def acks_at_once(self, req: BoltRequest) -> bool:
+        """Whether dispatching `req` waits on nothing: a command, click or event that this app
+        checks, acks and hands to a work process (the part of a listener before its `ack()`
+        must not wait either; see the module's doc). The server then dispatches it on its event
+        loop, without a hop to a worker thread and back (a quarter of the CPU per ack)."""
+        return self.ack_first.handoff is not None and self._authorizes_at_once and hands_off(req)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Bolt's dispatch in a context of its own: what its middleware sets in context

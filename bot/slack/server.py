@@ -35,7 +35,7 @@ from bot.container import Coach, freeze_start_up_objects
 from bot.observability import skip_answered_access_lines
 from bot.settings import SettingsError
 from bot.slack import oauth
-from bot.slack.acking import Handoff
+from bot.slack.acking import AckFirstApp, Handoff
 from bot.slack.app import LISTENER_THREADS, make_slack_app
 from bot.slack.nudge_sender import make_check_in_loop
 
@@ -129,10 +129,14 @@ def make_asgi_app(
     bolt = app or make_slack_app(coach)
 
     async def slack_events(request: Request) -> Response:
-        body = await request.body()
-        # Bolt's dispatch is synchronous (it returns once the listener has acked): run it on
-        # a worker thread so a slow ack never holds up the event loop and other requests.
-        bolt_response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+        bolt_request = to_bolt_request(request, await request.body())
+        if isinstance(bolt, AckFirstApp) and bolt.acks_at_once(bolt_request):
+            # Checked, acked and handed to a work process, waiting on nothing: right here.
+            bolt_response = bolt.dispatch(bolt_request)
+        else:
+            # Bolt's dispatch is synchronous (it returns once the listener has acked): on a
+            # worker thread, so a slow ack never holds up the event loop and other requests.
+            bolt_response = await run_in_threadpool(bolt.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     routes = [Route(EVENTS_PATH, slack_events, methods=["POST"])]

@@ -391,3 +391,20 @@ def test_finding_the_listener_for_a_request_builds_no_listener_arguments(
     assert built == []
     assert heard == ["matcher", "listener"], "a custom matcher still runs, for its listener only"
 
+
+def test_only_requests_that_wait_on_nothing_are_acked_at_once() -> None:
+    """The server dispatches a request on its event loop only when nothing in it can wait:
+    handed off, and authorized without a lookup (not by a custom authorize or OAuth installs,
+    nor by a token that auth.test has not checked yet)."""
+    handed = ack_first_app(handoff=lambda request: None)  # a custom authorize: it might wait
+    assert not handed.acks_at_once(command())
+    unchecked = AckFirstApp(
+        listener_executor=ThreadPoolExecutor(2),
+        work_slots=1,
+        handoff=lambda request: None,
+        token="xoxb-test",
+        token_verification_enabled=False,  # auth.test would be called on the first request
+        request_verification_enabled=False,
+    )
+    assert not unchecked.acks_at_once(command())
+    assert not ack_first_app().acks_at_once(command()), "no work processes: its work follows"

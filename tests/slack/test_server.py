@@ -5,14 +5,16 @@ from __future__ import annotations
 import gc
 import json
 import re
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy
 from pydantic import SecretStr
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from starlette.applications import Starlette
 
@@ -20,8 +22,10 @@ from bot.container import Coach, build_coach
 from bot.content import load_framework
 from bot.settings import Settings, SettingsError
 from bot.slack.app import make_slack_app
-from bot.slack.server import make_asgi_app, serve
+from bot.slack.privacy import DELETE_ACTION
+from bot.slack.server import BackgroundServer, make_asgi_app, serve
 from tests.fakes import KeywordRetriever
+from tests.slack.driver import SlackUser
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import RunningBot
 from tests.slack.test_failures import Outage
@@ -187,3 +191,82 @@ def test_serve_leaves_what_start_up_built_out_of_the_collectors_full_passes(
         gc.unfreeze()  # give this test process's objects back to the collector
 
     assert frozen_when_serving and frozen_when_serving[0] > 10_000  # the app, modules, clients
+
+
+@pytest.mark.parametrize("work_processes", [True, False])
+def test_with_work_processes_commands_and_events_are_acked_on_the_event_loop(
+    coach_with: Callable[..., Coach], slack: FakeSlack, work_processes: bool
+) -> None:
+    """Handed to a work process, a request waits on nothing here: no hop to a worker thread.
+    Without work processes its work follows the ack, so it runs on a worker thread."""
+    coach = coach_with()
+    handed: list[BoltRequest] = []
+    app = make_slack_app(
+        coach, verify_token=True, handoff=handed.append if work_processes else None
+    )
+    threads: list[threading.Thread] = []
+    dispatch = app.dispatch
+
+    def recording(request: BoltRequest) -> BoltResponse:
+        threads.append(threading.current_thread())
+        return dispatch(request)
+
+    app.dispatch = recording  # type: ignore[method-assign]
+    server = BackgroundServer(make_asgi_app(coach, app=app), 0, host="127.0.0.1").start()
+    try:
+        user = SlackUser(f"http://127.0.0.1:{server.port}/slack/events", slack)
+        reply = user.command("leadership")
+        assert reply.status == 200 and "Leadership" in reply.body
+        assert user.say("An answer").status == 200
+    finally:
+        server.stop()
+    on_the_loop = [thread is server.thread for thread in threads]
+    assert on_the_loop == [work_processes, work_processes]
+    assert len(handed) == (2 if work_processes else 0)
+
+
+COMMAND_TEXTS = ["", "all", "leadership", "resume", "summary", "help", "nonsense"]
+COMMAND_TEXTS += ["export", "delete", "team", "settings", "checkin", "again", "ask"]
+ACTION_IDS = [  # one for each action listener (bot/slack/actions.py and the feature modules)
+    "lif.rate.3", "lif.skip", "lif.back", "lif.pause", "lif.write", "lif.resume",
+    "lif.summary", "lif.start.leadership", "lif.confirm", "lif.goal.L1", "lif.drop.L1",
+    "lif.swap.L1", "lif.add", "lif.pd.redact", "lif.role", "lif.role_skip",
+    "lif.fu.answer.better", "lif.fu.note", "lif.fu.snooze.7", "lif.fu.stop", "lif.fu.resume",
+    "lif.fu.settings", "lif.fu.checkin", "lif.fu.again.all", DELETE_ACTION,
+]  # fmt: skip
+
+
+def click(user: SlackUser, action_id: str) -> dict[str, Any]:
+    """A button click on a message in the person's DM, as Slack sends it."""
+    button = {"type": "button", "action_id": action_id, "value": "r1|L1"}
+    button["text"] = {"type": "plain_text", "text": "Go"}
+    blocks = [{"type": "actions", "block_id": "b", "elements": [button]}]
+    message = {"blocks": blocks, "ts": "1.0", "text": "Go", "channel": user.dm}
+    return user.click_payload(message, action_id)
+
+
+def test_before_its_ack_no_handed_off_listener_waits_on_the_database_or_slack(
+    coach_with: Callable[..., Coach], slack: FakeSlack
+) -> None:
+    """With work processes, commands, clicks and events are acked on the server's event loop:
+    the part of each listener before its ack() must not touch the database or the Web API."""
+    coach = coach_with()
+    handed: list[BoltRequest] = []
+    app = make_slack_app(coach, verify_token=True, handoff=handed.append)
+    statements: list[str] = []
+    sqlalchemy.event.listen(
+        coach.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    calls_before = len(slack.calls)
+    server = BackgroundServer(make_asgi_app(coach, app=app), 0, host="127.0.0.1").start()
+    try:
+        user = SlackUser(f"http://127.0.0.1:{server.port}/slack/events", slack)
+        replies = [user.command(text) for text in COMMAND_TEXTS]
+        replies += [user.send_payload(click(user, action)) for action in ACTION_IDS]
+        replies += [user.send_event({"type": "app_home_opened", "user": user.user_id})]
+        replies += [user.say("An answer")]
+    finally:
+        server.stop()
+    assert [reply.status for reply in replies] == [200] * len(replies)
+    assert len(handed) == len(replies), "every one acked here, its work handed on"
+    assert statements == [] and len(slack.calls) == calls_before
