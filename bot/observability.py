@@ -77,7 +77,8 @@ def _access_fields(record: logging.LogRecord) -> dict[str, Any]:
 
 class SkipAccessLines(logging.Filter):
     """Drops uvicorn's access lines for /healthz, /readyz and /metrics (every few seconds), and
-    those answered 200 on paths whose requests log a line of their own (`skip_answered`)."""
+    those answered 200 on paths whose requests log a line of their own
+    (`skip_answered_access_lines`)."""
 
     def __init__(self) -> None:
         super().__init__()
