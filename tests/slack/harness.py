@@ -7,6 +7,7 @@ import threading
 import time
 
 import uvicorn
+from slack_bolt import App
 
 from bot.container import Coach
 from bot.slack.app import make_slack_app
@@ -16,9 +17,10 @@ from bot.slack.server import make_asgi_app
 class RunningBot:
     """The real ASGI app under uvicorn on a free port, in a background thread."""
 
-    def __init__(self, coach: Coach) -> None:
+    def __init__(self, coach: Coach, bolt: App | None = None) -> None:
+        """Serve `bolt` (by default the app `make_slack_app` builds for the coach)."""
         self.coach = coach
-        app = make_asgi_app(coach, app=make_slack_app(coach))
+        app = make_asgi_app(coach, app=bolt or make_slack_app(coach))
         config = uvicorn.Config(app, log_config=None, lifespan="off", access_log=False)
         self.server = uvicorn.Server(config)
         self.socket = socket.socket()

@@ -366,7 +366,8 @@ def test_finding_the_listener_for_a_request_builds_no_listener_arguments(
     app: AckFirstApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Bolt's matchers read only the body: asking each of many listeners whether a request is
-    theirs must not build every listener argument each time (it was half the acking CPU)."""
+    theirs must not build every listener argument each time (more than half of a command's
+    dispatch, before)."""
     from slack_bolt.listener_matcher import builtins
 
     built = []
