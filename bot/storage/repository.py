@@ -41,7 +41,7 @@ class SqlReflectionRepository:
         """Store a new reflection with everything it holds."""
         with transaction(self.engine) as connection:
             connection.execute(insert(reflections).values(**_reflection_row(reflection)))
-            _write_children(connection, reflection)
+            _insert_children(connection, reflection)  # a new id: there is nothing to replace
 
     def save(self, reflection: Reflection) -> Reflection:
         """Store changes; ConcurrentUpdate if the stored version moved on meanwhile."""
@@ -71,7 +71,10 @@ class SqlReflectionRepository:
             )
             return _load(connection, row) if row else None
 
-    def _find(self, person: Person, statuses: tuple[str, ...]) -> list[Reflection]:
+    def _find(
+        self, person: Person, statuses: tuple[str, ...], *, limit: int | None = None
+    ) -> list[Reflection]:
+        """The person's reflections in these states, newest first (the newest `limit`)."""
         with transaction(self.engine) as connection:
             rows = (
                 connection.execute(
@@ -80,6 +83,7 @@ class SqlReflectionRepository:
                     .where(reflections.c.user_id == person.user_id)
                     .where(reflections.c.status.in_(statuses))
                     .order_by(reflections.c.started_at.desc())
+                    .limit(limit)
                 )
                 .mappings()
                 .all()
@@ -88,12 +92,12 @@ class SqlReflectionRepository:
 
     def active_for(self, person: Person) -> Reflection | None:
         """The person's newest unfinished reflection, or None."""
-        found = self._find(person, _OPEN)
+        found = self._find(person, _OPEN, limit=1)
         return found[0] if found else None
 
     def latest_completed_for(self, person: Person) -> Reflection | None:
         """The person's most recently completed reflection, or None."""
-        found = self._find(person, (Status.COMPLETED.value,))
+        found = self._find(person, (Status.COMPLETED.value,), limit=1)
         return found[0] if found else None
 
     def history_for(self, person: Person) -> list[Reflection]:
@@ -122,6 +126,11 @@ def _write_children(connection: Connection, reflection: Reflection) -> None:
     """Replace answers, summary and priorities: a reflection is small, so this stays cheap."""
     for table in (answers, priorities, summaries):
         connection.execute(delete(table).where(table.c.reflection_id == reflection.id))
+    _insert_children(connection, reflection)
+
+
+def _insert_children(connection: Connection, reflection: Reflection) -> None:
+    """Insert answers, summary and priorities (none are stored for this reflection yet)."""
     if reflection.answers:
         connection.execute(
             insert(answers),
