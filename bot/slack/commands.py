@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.coaching.engine import ReflectionService
 from bot.slack import flows
 from bot.slack.blocks import build_help_text, wording
-from bot.slack.conversation import Conversation, replying_on_failure
+from bot.slack.conversation import Conversation, DirectMessages, replying_on_failure
 from bot.slack.payloads import person_of
 
 _SCOPES = {
@@ -71,6 +71,7 @@ class CommandHandlers:
     ) -> None:
         self.service = service
         self.extra = dict(extra or {})
+        self.direct_messages = DirectMessages()  # the DMs this app has opened
 
     def handle_lif_reflect(
         self,
@@ -86,7 +87,10 @@ class CommandHandlers:
         if request.kind == "help":
             return
         conversation = Conversation(
-            client, person_of(context), fallback=lambda text: respond(text=text)
+            client,
+            person_of(context),
+            fallback=lambda text: respond(text=text),
+            direct_messages=self.direct_messages,
         )
         with replying_on_failure(conversation):
             if request.kind in self.extra:

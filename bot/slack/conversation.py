@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +21,40 @@ from bot.slack.blocks.text import MESSAGE_TEXT, Message, mrkdwn
 logger = logging.getLogger(__name__)
 
 
+class DirectMessages:
+    """Each person's DM channel with the bot, remembered after its first conversations.open.
+
+    A bot's DM with a person keeps its channel id, so a command need not ask Slack for it
+    again (one Web API round trip fewer before the first question). Keyed by the bot token
+    and the person, so workspaces and reinstalled apps never share an entry; the least
+    recently used are forgotten beyond `size`, and an entry Slack no longer knows
+    (channel_not_found) is forgotten when a post says so.
+    """
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._channels: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def channel(self, client: WebClient, user_id: str) -> str:
+        """The DM channel id; conversations.open only for a person not remembered."""
+        key = (client.token or "", user_id)
+        with self._lock:
+            if (known := self._channels.get(key)) is not None:
+                self._channels.move_to_end(key)
+                return known
+        opened = str(client.conversations_open(users=[user_id])["channel"]["id"])
+        with self._lock:
+            self._channels[key] = opened
+            while len(self._channels) > self.size:
+                self._channels.popitem(last=False)
+        return opened
+
+    def forget(self, client: WebClient, user_id: str) -> None:
+        with self._lock:
+            self._channels.pop((client.token or "", user_id), None)
+
+
 class Conversation:
     """The Slack calls a handler makes for one person; the DM is opened only when needed."""
 
@@ -29,19 +65,24 @@ class Conversation:
         *,
         channel: str | None = None,
         fallback: Callable[[str], Any] | None = None,
+        direct_messages: DirectMessages | None = None,
     ) -> None:
         self.client = client
         self.person = person
         self._channel = channel
         self._fallback = fallback  # e.g. a slash command's response_url, if the DM fails
         self._placeholder: str | None = None  # ts of a "thinking" message the next post replaces
+        self._direct_messages = direct_messages  # where the DM's channel id may be remembered
 
     @property
     def channel(self) -> str:
         """The direct message channel with the person (conversations.open on first use)."""
         if self._channel is None:
-            response = self.client.conversations_open(users=[self.person.user_id])
-            self._channel = response["channel"]["id"]
+            if self._direct_messages is not None:
+                self._channel = self._direct_messages.channel(self.client, self.person.user_id)
+            else:
+                response = self.client.conversations_open(users=[self.person.user_id])
+                self._channel = response["channel"]["id"]
         return self._channel
 
     def post(self, message: Message) -> str:
@@ -53,7 +94,12 @@ class Conversation:
                 return placeholder
             except SlackApiError:
                 logger.exception("chat.update of a placeholder failed; posting anew")
-        response = self.client.chat_postMessage(channel=self.channel, **message.as_kwargs())
+        try:
+            response = self.client.chat_postMessage(channel=self.channel, **message.as_kwargs())
+        except SlackApiError as error:
+            if error.response.get("error") == "channel_not_found" and self._direct_messages:
+                self._direct_messages.forget(self.client, self.person.user_id)
+            raise
         return str(response["ts"])
 
     def thinking(self, message: Message) -> None:

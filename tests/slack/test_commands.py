@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
+from slack_sdk import WebClient
 
 from bot.content import load_framework
 from bot.slack.commands import CommandRequest, parse_command
+from bot.slack.conversation import DirectMessages
 from tests.slack.driver import SlackUser, action_ids, header
 from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import RunningBot
 
 
 @pytest.mark.parametrize(
@@ -79,3 +84,60 @@ def test_a_features_sub_command_gets_the_rest_of_the_text_as_typed() -> None:
     request = parse_command("Ask  What does I3 mean? ", extra={"ask"})
     assert request == CommandRequest("ask", "What does I3 mean?")
     assert parse_command("ask what", extra=()) == CommandRequest("help")
+
+
+def test_a_persons_dm_is_opened_once_and_remembered_for_their_next_commands(
+    bot: RunningBot, user: SlackUser, slack: FakeSlack
+) -> None:
+    user.command("leadership")
+    user.next_message()
+    user.command("resume")
+    assert header(user.next_message()) == "Leadership 1 of 9"
+    colleague = SlackUser(bot.events_url, slack, user_id="U-COLLEAGUE")
+    colleague.command("care")
+    colleague.next_message()
+
+    opened = [call.params["users"] for call in slack.calls_to("conversations.open")]
+    assert opened == [user.user_id, colleague.user_id]
+
+
+def test_a_dm_slack_no_longer_knows_is_forgotten_and_opened_again(
+    user: SlackUser, slack: FakeSlack
+) -> None:
+    user.command("leadership")
+    user.next_message()
+    slack.answer_next("chat.postMessage", "channel_not_found")
+
+    user.command("resume")
+    assert "didn't let me post" in user.next_ephemeral(1)
+    user.command("resume")
+
+    assert header(user.next_message()) == "Leadership 1 of 9"
+    assert len(slack.calls_to("conversations.open")) == 2
+
+
+class _CountingClient:
+    """Just enough of a WebClient: a token, and conversations.open answered and counted."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.opened: list[str] = []
+
+    def conversations_open(self, users: list[str]) -> dict[str, Any]:
+        self.opened.append(users[0])
+        return {"channel": {"id": f"D-{self.token}-{users[0]}"}}
+
+
+def test_remembered_dms_are_kept_apart_per_bot_token_and_the_oldest_used_go_first() -> None:
+    direct_messages = DirectMessages(size=2)
+    trust, other = _CountingClient("xoxb-trust"), _CountingClient("xoxb-other")
+    client = cast(WebClient, trust)
+
+    assert direct_messages.channel(client, "U1") == "D-xoxb-trust-U1"
+    assert direct_messages.channel(cast(WebClient, other), "U1") == "D-xoxb-other-U1"
+    assert direct_messages.channel(client, "U1") == "D-xoxb-trust-U1"  # remembered, now newest
+    direct_messages.channel(client, "U2")  # a third entry: the other workspace's U1 goes
+    direct_messages.channel(cast(WebClient, other), "U1")
+
+    assert trust.opened == ["U1", "U2"]
+    assert other.opened == ["U1", "U1"]
