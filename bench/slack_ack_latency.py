@@ -13,7 +13,7 @@ question is posted at the fake Slack.
 Run from the repository root (about 2 to 3 minutes):
   .venv/bin/python -m bench.slack_ack_latency [--concurrency 1 10 50] [--requests 600]
       [--clicks 100] [--database-url postgresql://...] [--logs FOLDER]
-      [--slack-latency-ms 100] [--work-processes 1]
+      [--slack-latency-ms 100] [--work-processes 1] [--bare-acks-inline]
 """
 
 from __future__ import annotations
@@ -174,7 +174,13 @@ def click_run(url: str, slack: FakeSlack, concurrency: int, clicks: int) -> tupl
 
 
 def start_processes(
-    slack: FakeSlack, folder: Path, logs: Path, database_url: str | None, work_processes: int
+    slack: FakeSlack,
+    folder: Path,
+    logs: Path,
+    database_url: str | None,
+    work_processes: int,
+    *,
+    bare_acks_inline: bool = False,
 ) -> tuple[ServeProcess, ServeProcess]:
     common = {
         "SLACK_BOT_TOKEN": TOKEN,
@@ -190,7 +196,8 @@ def start_processes(
     if database_url:
         real_env["LIF_DATABASE_URL"] = database_url
     real = ServeProcess(real_env, logs / "real.log")
-    bare = ServeProcess(common, logs / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
+    bare_env = common | {"BARE_ACK_INLINE": "1" if bare_acks_inline else "0"}
+    bare = ServeProcess(bare_env, logs / "bare.log", [sys.executable, "-m", "bench.bare_bolt_app"])
     for process in (real, bare):
         process.start()
     for process, probe in ((real, "readyz"), (bare, "healthz")):  # readyz: work processes up
@@ -237,6 +244,11 @@ def main() -> None:
         default=0,
         help="LIF_WORK_PROCESSES for the real app (default 0: the work stays in its process)",
     )
+    parser.add_argument(
+        "--bare-acks-inline",
+        action="store_true",
+        help="the baseline runs Bolt with process_before_response=True: no 10 ms ack poll",
+    )
     parser.add_argument("--logs", type=Path, help="keep both servers' JSON logs in this folder")
     parser.add_argument(
         "--slack-latency-ms",
@@ -253,7 +265,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, schema as database_url:
         logs = args.logs or Path(folder)
         logs.mkdir(parents=True, exist_ok=True)
-        real, bare = start_processes(slack, Path(folder), logs, database_url, args.work_processes)
+        real, bare = start_processes(
+            slack,
+            Path(folder),
+            logs,
+            database_url,
+            args.work_processes,
+            bare_acks_inline=args.bare_acks_inline,
+        )
         try:
             for process, expected in ((bare, BARE_ACK), (real, REAL_ACK)):
                 warm = clients.submit(
