@@ -41,6 +41,8 @@ from bot.slack.nudge_sender import make_check_in_loop
 
 logger = logging.getLogger(__name__)
 
+GRACEFUL_SHUTDOWN_SECONDS = 10  # for the requests in flight when serve is told to stop
+
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -309,7 +311,13 @@ def run_uvicorn(asgi: Starlette, port: int) -> None:
     stops = (signal.SIGINT, signal.SIGTERM) if on_main else ()
     previous = {sig: signal.signal(sig, _noted) for sig in stops}
     try:
-        uvicorn.run(asgi, host=HTTP_HOST, port=port, log_config=None, timeout_graceful_shutdown=10)
+        uvicorn.run(
+            asgi,
+            host=HTTP_HOST,
+            port=port,
+            log_config=None,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

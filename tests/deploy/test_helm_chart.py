@@ -12,6 +12,8 @@ import pytest
 import yaml
 from kubernetes_validate.utils import all_versions
 
+from bot.slack.server import GRACEFUL_SHUTDOWN_SECONDS
+from bot.slack.work_processes import STOP_SECONDS
 from tests.deploy.chart import (
     RELEASE,
     Manifest,
@@ -115,6 +117,13 @@ def test_liveness_and_readiness_probe_health_and_readiness_on_the_http_port() ->
     assert bot["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
     port = next(p["containerPort"] for p in bot["ports"] if p["name"] == "http")
     assert _env(bot)["PORT"]["value"] == str(port)
+
+
+def test_a_stopping_pod_has_time_for_each_stage_of_its_shutdown_before_it_is_killed() -> None:
+    pod = one(render(), "Deployment")["spec"]["template"]["spec"]
+    pause = pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+    stages = int(pause[-1]) + GRACEFUL_SHUTDOWN_SECONDS + STOP_SECONDS  # in flight, then queued
+    assert pod["terminationGracePeriodSeconds"] >= stages
 
 
 def test_the_migration_runs_as_a_job_before_install_and_upgrade() -> None:
