@@ -103,6 +103,7 @@ def make_slack_app(
     follow_ups = SlackFollowUp(coach, client)
     actions.register(app, coach.service, after_confirm=follow_ups.after_confirm)
     events.register(app, coach.service, home=follow_ups.publish_home)
+    events.register_uninstalls(app)
     views.register(app, coach.service)
     subcommands: dict[str, commands.Subcommand] = follow_ups.register(app, coach)
     for feature in FEATURES:  # each adds its own listeners and `/lif-reflect` sub-commands

@@ -1,4 +1,4 @@
-"""Events: a person's reply in the DM, and opening the App Home tab."""
+"""Events: a person's reply in the DM, opening the App Home tab, and the app's uninstalling."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import CoachingError
@@ -68,3 +69,41 @@ def register(app: App, service: ReflectionService, *, home: PublishHome | None =
     handlers = EventHandlers(service, home)
     app.event("message")(handlers.handle_message)
     app.event("app_home_opened")(handlers.handle_app_home_opened)
+
+
+def register_uninstalls(app: App) -> None:
+    """app_uninstalled and tokens_revoked: with OAuth installs the workspace's stored tokens are
+    deleted, so none outlives its install; with one bot token nothing is stored, and the event
+    is logged, since every later Web API call with that token fails until the app is
+    installed again."""
+    store = app.installation_store
+    handlers = Uninstalls(store)
+    app.event("app_uninstalled")(handlers.handle_app_uninstalled)
+    app.event("tokens_revoked")(handlers.handle_tokens_revoked)
+
+
+class Uninstalls:
+    """What an uninstall or a revoked bot token does to the stored installations.
+
+    Not Bolt's own listeners (`enable_token_revocation_listeners`): on a revoked bot token they
+    delete the bot row alone, and Bolt's authorize goes on finding the token in the
+    installation row. This app asks for bot scopes only, so a workspace whose bot token is
+    revoked has nothing left worth keeping: all its rows go, as on an uninstall.
+    """
+
+    def __init__(self, store: InstallationStore | None) -> None:
+        self.store = store
+
+    def handle_app_uninstalled(self, context: BoltContext) -> None:
+        self._forget(context, "LIF Coach was uninstalled from workspace %s")
+
+    def handle_tokens_revoked(self, event: dict[str, Any], context: BoltContext) -> None:
+        if (event.get("tokens") or {}).get("bot"):
+            self._forget(context, "Slack revoked the bot token of workspace %s")
+
+    def _forget(self, context: BoltContext, what: str) -> None:
+        if self.store is None:
+            logger.warning(what + ": SLACK_BOT_TOKEN no longer works there", context.team_id)
+            return
+        self.store.delete_all(enterprise_id=context.enterprise_id, team_id=context.team_id)
+        logger.warning(what + ": its stored tokens are deleted", context.team_id)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.coaching.models import Person
 from bot.slack.payloads import is_persons_dm_message
+from tests.ops.processes import wait_for
 from tests.slack.driver import SlackUser, action_ids, all_text, header
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 from tests.slack.harness import RunningBot
@@ -111,3 +116,17 @@ def test_home_shows_start_buttons_then_the_reflection_in_progress(
 
     user.click_home(home, "lif.resume")
     assert header(user.next_message()) == "Improvement 1 of 10"
+
+
+def test_with_one_bot_token_an_uninstall_is_logged_for_the_operator(
+    user: SlackUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.slack.events"):
+        assert user.send_event({"type": "app_uninstalled"}).status == 200
+        assert user.send_event({"type": "tokens_revoked", "tokens": {"bot": ["B1"]}}).status == 200
+        wait_for(lambda: len(caplog.records) >= 2, timeout=10, what="two log lines")
+
+    assert sorted(record.getMessage() for record in caplog.records) == [
+        "LIF Coach was uninstalled from workspace T-TRUST: SLACK_BOT_TOKEN no longer works there",
+        "Slack revoked the bot token of workspace T-TRUST: SLACK_BOT_TOKEN no longer works there",
+    ]

@@ -16,7 +16,12 @@ def test_the_manifest_declares_the_command_events_scopes_and_surfaces_the_bot_us
     features, settings = manifest["features"], manifest["settings"]
 
     assert [c["command"] for c in features["slash_commands"]] == [wording.COMMAND]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"message.im", "app_home_opened"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "message.im",
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
     assert {"chat:write", "commands", "files:write", "im:history", "im:write", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )

@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import yaml
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from sqlalchemy import text
 
 from bot.slack.oauth import BOT_SCOPES
+from tests.ops.processes import wait_for
 from tests.slack.driver import SlackUser
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import RunningBot
@@ -91,3 +93,39 @@ def test_a_team_that_never_installed_gets_nothing(oauth_bot: RunningBot, slack: 
     stranger.command("leadership")
     assert slack.calls_to("chat.postMessage") == []
     assert get(oauth_bot, "/healthz").status == 200
+
+
+@pytest.mark.parametrize(
+    "event",
+    [{"type": "app_uninstalled"}, {"type": "tokens_revoked", "tokens": {"bot": ["B-LIF"]}}],
+    ids=["uninstalled", "bot token revoked"],
+)
+def test_an_uninstall_deletes_that_workspaces_stored_token_and_no_other(
+    oauth_bot: RunningBot, slack: FakeSlack, event: dict[str, object]
+) -> None:
+    install(oauth_bot, slack, "T-ONE")
+    install(oauth_bot, slack, "T-TWO")
+    admin = SlackUser(oauth_bot.events_url, slack, "U1", team="T-ONE")
+
+    assert admin.send_event(event).status == 200
+    wait_for(lambda: _bot_token(oauth_bot, "T-ONE") is None, timeout=10, what="the token gone")
+
+    assert _bot_token(oauth_bot, "T-TWO") == slack.token_of("T-TWO")
+    admin.command("leadership")
+    colleague = SlackUser(oauth_bot.events_url, slack, "U2", team="T-TWO")
+    colleague.command("leadership")
+    colleague.next_message()
+    assert [c.params["channel"] for c in slack.calls_to("chat.postMessage")] == [colleague.dm]
+
+
+def test_revoked_user_tokens_leave_the_bot_token_alone(
+    oauth_bot: RunningBot, slack: FakeSlack
+) -> None:
+    install(oauth_bot, slack, "T-ONE")
+    admin = SlackUser(oauth_bot.events_url, slack, "U1", team="T-ONE")
+
+    assert admin.send_event({"type": "tokens_revoked", "tokens": {"oauth": ["U1"]}}).status == 200
+    admin.command("leadership")
+
+    assert admin.next_message()["channel"] == admin.dm  # still served with its bot token
+    assert _bot_token(oauth_bot, "T-ONE") == slack.token_of("T-ONE")

@@ -273,6 +273,8 @@ def test_before_its_ack_no_handed_off_listener_waits_on_the_database_or_slack(
         replies += [user.send_payload(click(user, action)) for action in ACTION_IDS]
         replies += [user.send_event({"type": "app_home_opened", "user": user.user_id})]
         replies += [user.say("An answer")]
+        replies += [user.send_event({"type": "tokens_revoked", "tokens": {"bot": ["B1"]}})]
+        replies += [user.send_event({"type": "app_uninstalled"})]
     finally:
         bot.stop()
     assert [reply.status for reply in replies] == [200] * len(replies)
