@@ -42,33 +42,34 @@ class SlackDirectory:
         self.client = client
         self.ttl_s = ttl_s
         self._clock = clock
-        self._cache: dict[str, tuple[float, SlackProfile]] = {}
+        self._cache: dict[tuple[str, str], tuple[float, SlackProfile]] = {}  # (token, user)
         self._lock = threading.Lock()
 
-    def profile(self, user_id: str) -> SlackProfile:
-        """The person's profile, from the cache when fresh; raises SlackApiError and OSError."""
+    def profile(self, user_id: str, client: WebClient | None = None) -> SlackProfile:
+        """The person's profile, from the cache when fresh; raises SlackApiError and OSError.
+
+        `client` is the one of the person's workspace (in OAuth install mode, a request's
+        client carries that workspace's token); by default this directory's own.
+        """
+        client = client or self.client
+        key = (client.token or "", user_id)
         with self._lock:
-            cached = self._cache.get(user_id)
+            cached = self._cache.get(key)
         if cached is not None and self._clock() - cached[0] < self.ttl_s:
             return cached[1]
-        user = self.client.users_info(user=user_id)["user"]
+        user = client.users_info(user=user_id)["user"]
         found = SlackProfile(timezone=_zone(user.get("tz")), deactivated=bool(user.get("deleted")))
         with self._lock:
-            self._cache[user_id] = (self._clock(), found)
+            self._cache[key] = (self._clock(), found)
         return found
 
-    def timezone(self, user_id: str, default: str) -> str:
+    def timezone(self, user_id: str, default: str, client: WebClient | None = None) -> str:
         """The person's IANA time zone, or `default` when Slack can't say (never raises)."""
         try:
-            return self.profile(user_id).timezone or default
+            return self.profile(user_id, client).timezone or default
         except (SlackApiError, OSError):
             logger.warning("users.info failed; using the default time zone %s", default)
             return default
-
-    def forget(self, user_id: str) -> None:
-        """Drop the cached profile, so the next look-up asks Slack."""
-        with self._lock:
-            self._cache.pop(user_id, None)
 
 
 def _zone(name: object) -> str | None:

@@ -170,3 +170,15 @@ def choose(values: dict[str, dict[str, Any]], block: str, **state: Any) -> None:
 
 def option(value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
+def reflect_and_confirm(user: SlackUser) -> dict[str, Any]:
+    """Rate the nine Leadership attributes in the DM and confirm the priority areas."""
+    user.command("leadership")
+    step = user.next_message()
+    for rating in (1, 2, 3, 4, 5, 4, 3, 2, 2):
+        user.click(step, f"lif.rate.{rating}")
+        step = user.next_message()
+    assert header(step) == "Your priority areas"
+    user.click(step, "lif.confirm")
+    return step

@@ -23,6 +23,7 @@ from tests.slack.followup_support import (  # noqa: F401 (fixtures)
     option,
     pending,
     preferences,
+    reflect_and_confirm,
     submit,
 )
 from tests.slack.harness import RunningBot
@@ -30,24 +31,12 @@ from tests.slack.harness import RunningBot
 NEW_YORK = ZoneInfo("America/New_York")
 
 
-def _reflect_and_confirm(user: SlackUser) -> dict[str, Any]:
-    """Rate the nine Leadership attributes in the DM and confirm the priority areas."""
-    user.command("leadership")
-    step = user.next_message()
-    for rating in (1, 2, 3, 4, 5, 4, 3, 2, 2):
-        user.click(step, f"lif.rate.{rating}")
-        step = user.next_message()
-    assert header(step) == "Your priority areas"
-    user.click(step, "lif.confirm")
-    return step
-
-
 def test_confirming_plans_check_ins_in_the_time_zone_slack_has_for_the_person(
     user: SlackUser, slack: FakeSlack, followup: FollowUpService, nurse: Person
 ) -> None:
     slack.set_person(user.user_id, tz="America/New_York")
 
-    _reflect_and_confirm(user)
+    reflect_and_confirm(user)
     schedule = user.next_message()
 
     assert schedule["text"].startswith(

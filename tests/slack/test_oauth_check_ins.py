@@ -30,6 +30,7 @@ from tests.slack.followup_support import (  # noqa: F401 (fixtures)
     confirmed,
     pending,
     preferences,
+    reflect_and_confirm,
 )
 from tests.slack.harness import RunningBot
 from tests.slack.oauth_support import install
@@ -271,3 +272,21 @@ def test_serve_in_oauth_mode_runs_the_check_in_loop_with_the_installed_tokens(
     (posted,) = slack.calls_to("chat.postMessage")
     assert posted.token == slack.token_of("T-ONE")
     assert "NOT sent" not in caplog.text
+
+
+def test_confirming_in_slack_plans_check_ins_in_the_zone_the_persons_workspace_gives(
+    oauth_bot: RunningBot, slack: ReinstallingSlack
+) -> None:
+    install(oauth_bot, slack, "T-ONE")
+    person = Person(workspace_id="T-ONE", user_id="U1")
+    slack.set_person("U1", tz=NEW_YORK)
+    user = _user(oauth_bot, slack, person)
+
+    reflect_and_confirm(user)
+    schedule = user.next_message()
+
+    assert "around 10:00 your time" in schedule["text"]
+    assert oauth_bot.coach.followup is not None
+    assert preferences(oauth_bot.coach.followup, person).timezone == NEW_YORK
+    (asked,) = slack.calls_to("users.info")
+    assert asked.token == slack.token_of("T-ONE")

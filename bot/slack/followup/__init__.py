@@ -46,24 +46,26 @@ class SlackFollowUp:
     def after_confirm(self, conversation: Conversation) -> None:
         """Plan check-ins in the person's Slack time zone, say when, and show their ratings."""
         person = conversation.person
-        zone = self.directory.timezone(person.user_id, self.coach.settings.default_timezone)
+        zone = self.directory.timezone(
+            person.user_id, self.coach.settings.default_timezone, conversation.client
+        )
         view = self.followup.start_after_confirm(person, timezone=zone)
         conversation.post(build_schedule_message(view))
         self.progress.post_ratings(conversation)
 
     def publish_home(self, client: WebClient, person: Person) -> None:
         """Home with priorities, goals, check-ins and the chart; refreshes the time zone."""
-        self.refresh_timezone(person)
+        self.refresh_timezone(client, person)
         self.progress.publish_home(client, person)
 
-    def refresh_timezone(self, person: Person) -> None:
+    def refresh_timezone(self, client: WebClient, person: Person) -> None:
         """Follow the person's Slack time zone when it changed (users.info, cached for hours)."""
         try:
             status = self.followup.status(person)
             if status is None:
                 return
             current = status.preferences.timezone
-            zone = self.directory.timezone(person.user_id, current)
+            zone = self.directory.timezone(person.user_id, current, client)
             if zone != current:
                 self.followup.change(person, timezone=zone)
         except CoachingError:
