@@ -51,6 +51,7 @@ class DirectMessages:
         return opened
 
     def forget(self, client: WebClient, user_id: str) -> None:
+        """Drop the person's remembered channel: the next command opens the DM again."""
         with self._lock:
             self._channels.pop((client.token or "", user_id), None)
 
