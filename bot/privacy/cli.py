@@ -57,12 +57,14 @@ def _person(args: argparse.Namespace) -> Any:
 def _keys(settings: Settings, args: argparse.Namespace) -> int:
     from bot.container import make_database
     from bot.storage.crypto import generate_key, rotate_all
+    from bot.storage.privacy import record_key_rotation
     from bot.storage.tables import metadata
 
     if args.action == "generate":
         print(generate_key())
         return 0
-    counts = rotate_all(make_database(settings), metadata)
+    record = record_key_rotation(f"admin:{getpass.getuser()}")
+    counts = rotate_all(make_database(settings), metadata, record=record)
     total = sum(counts.values())
     print(f"Re-encrypted {total} rows with the newest key ({_counts(counts)}).")
     print("Every stored value now opens with the first key of LIF_ENCRYPTION_KEY alone:")

@@ -157,14 +157,23 @@ def transform_stored(
     return len(rows)
 
 
-def rotate_all(engine: Engine, metadata: MetaData) -> dict[str, int]:
-    """Re-encrypt every encrypted value with the newest key, in one transaction."""
+def rotate_all(
+    engine: Engine,
+    metadata: MetaData,
+    *,
+    record: Callable[[Connection, dict[str, int]], None] | None = None,
+) -> dict[str, int]:
+    """Re-encrypt every encrypted value with the newest key, in one transaction; `record`
+    (an audit row, say) is written in the same transaction, with the rows per table."""
     cipher = cipher_of(engine.dialect)
     with engine.begin() as connection:
-        return {
+        counts = {
             spec.table: transform_stored(connection, spec, cipher.rotate)
             for spec in encrypted_columns(metadata)
         }
+        if record is not None:
+            record(connection, counts)
+        return counts
 
 
 def verify_key(engine: Engine, metadata: MetaData) -> None:

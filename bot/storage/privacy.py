@@ -1,4 +1,5 @@
-"""SqlPersonalData: a person's rows gathered, erased or purged; each removal audited by counts.
+"""SqlPersonalData: a person's rows gathered, erased or purged; each removal audited by counts
+(and so is each key rotation: `record_key_rotation`).
 
 Erasure deletes, in one transaction, every row keyed by the person (workspace and user id) and
 every row hanging off their reflections. Tables added later join in by being listed in
@@ -7,7 +8,7 @@ PERSON_TABLES or REFLECTION_TABLES.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -208,6 +209,16 @@ def _cancel_nudges(connection: Connection, ids: list[str]) -> int:
         .values(status=NudgeStatus.CANCELLED.value, last_error="retention")
     )
     return _count(connection.execute(statement))
+
+
+def record_key_rotation(actor: str) -> Callable[[Connection, dict[str, int]], None]:
+    """The audit row of a key rotation by `actor` (rows re-encrypted per table), written in
+    the rotation's own transaction (bot/storage/crypto.py `rotate_all`)."""
+
+    def record(connection: Connection, counts: dict[str, int]) -> None:
+        _audit(connection, "key_rotation", None, actor, counts, datetime.now(UTC))
+
+    return record
 
 
 def _audit(

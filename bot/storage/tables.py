@@ -208,7 +208,8 @@ coach_turns = Table(
 )
 
 # Privacy (migration 0005): who agreed to be counted, anonymously, in team insights; and an
-# audit trail of erasures and retention purges that records who, when and how many, never what.
+# audit trail of erasures, retention purges and key rotations that records who, when and how
+# many, never what.
 team_optins = Table(
     "team_optins",
     metadata,
@@ -221,7 +222,7 @@ privacy_events = Table(
     "privacy_events",
     metadata,
     Column("id", _BIG_ID, primary_key=True, autoincrement=True),
-    Column("kind", String(32), nullable=False),  # erasure|retention
+    Column("kind", String(32), nullable=False),  # erasure|retention|key_rotation
     Column("workspace_id", String(64)),  # whose data, for an erasure
     Column("user_id", String(64)),
     Column("actor", String(100), nullable=False),  # "self" (Slack), "admin:<login>", "retention"

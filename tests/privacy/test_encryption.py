@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import stat
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from bot.cli import main
 from bot.coaching.followup.models import CheckInResponse
@@ -21,7 +23,7 @@ from bot.storage.crypto import Cipher, EncryptionKeyError, generate_key
 from bot.storage.database import _alembic_config, make_engine, upgrade
 from bot.storage.pending import SqlPendingTextStore
 from bot.storage.repository import SqlReflectionRepository
-from bot.storage.tables import metadata
+from bot.storage.tables import metadata, privacy_events
 from tests.privacy.reflect import SECRET_ANSWER, SECRET_GOAL, SECRET_NOTE, complete_reflection
 
 SECRETS = (SECRET_ANSWER, SECRET_GOAL, SECRET_NOTE, "Ward sister, theatres")
@@ -145,6 +147,27 @@ def test_rotate_with_two_keys_re_encrypts_so_the_old_key_can_be_dropped(
     assert _dump(after_rotation.engine) != before
     with pytest.raises(EncryptionKeyError):
         make_coach(encryption_key=old)
+
+
+def test_a_key_rotation_leaves_an_audit_row_of_who_when_and_how_many(
+    make_coach: Callable[..., Coach], nurse: Person, monkeypatch, tmp_path, database_url
+) -> None:
+    old, new = generate_key(), generate_key()
+    _store_everything(make_coach(encryption_key=old), nurse)
+    monkeypatch.setenv("LIF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LIF_DATABASE_URL", database_url)
+    monkeypatch.setenv("LIF_ENCRYPTION_KEY", f"{new},{old}")
+    started = datetime.now(UTC)
+
+    assert main(["keys", "rotate"]) == 0
+
+    with make_coach(encryption_key=new).engine.connect() as connection:
+        (event,) = connection.execute(select(privacy_events)).mappings().all()
+    assert event["kind"] == "key_rotation" and event["actor"] == f"admin:{getpass.getuser()}"
+    assert event["workspace_id"] is None and event["user_id"] is None
+    assert event["counts"]["answers"] == 9 and event["counts"]["coach_profiles"] == 1
+    happened = event["happened_at"]
+    assert (happened if happened.tzinfo else happened.replace(tzinfo=UTC)) >= started
 
 
 def test_keys_generate_prints_a_usable_key(env_cli, capsys) -> None:
