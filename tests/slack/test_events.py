@@ -124,9 +124,13 @@ def test_with_one_bot_token_an_uninstall_is_logged_for_the_operator(
     with caplog.at_level(logging.WARNING, logger="bot.slack.events"):
         assert user.send_event({"type": "app_uninstalled"}).status == 200
         assert user.send_event({"type": "tokens_revoked", "tokens": {"bot": ["B1"]}}).status == 200
-        wait_for(lambda: len(caplog.records) >= 2, timeout=10, what="two log lines")
 
-    assert sorted(record.getMessage() for record in caplog.records) == [
+        def lines() -> list[str]:
+            return [r.getMessage() for r in caplog.records if r.name == "bot.slack.events"]
+
+        wait_for(lambda: len(lines()) >= 2, timeout=10, what="two log lines")
+
+    assert sorted(lines()) == [
         "LIF Coach was uninstalled from workspace T-TRUST: SLACK_BOT_TOKEN no longer works there",
         "Slack revoked the bot token of workspace T-TRUST: SLACK_BOT_TOKEN no longer works there",
     ]
