@@ -26,8 +26,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -226,6 +227,53 @@ def measured(
     )
 
 
+@dataclass(frozen=True)
+class Bench:
+    """What a run measures with: the fake Slack, the client process and the two apps, warm."""
+
+    slack: FakeSlack
+    clients: ProcessPoolExecutor
+    real: ServeProcess
+    bare: ServeProcess
+
+
+@contextmanager
+def bench_apps(
+    database_url: str | None,
+    work_processes: int,
+    *,
+    logs: Path | None = None,
+    bare_acks_inline: bool = False,
+    slack_latency_ms: float = 0.0,
+) -> Iterator[Bench]:
+    """Start the fake Slack, the client process and both apps (in a fresh PostgreSQL schema
+    when `database_url` is given), warm both apps up, and stop everything afterwards."""
+    slack = start_fake_slack()
+    slack.latency = slack_latency_ms / 1000
+    clients = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    schema = postgres_database(database_url) if database_url else nullcontext(None)
+    with tempfile.TemporaryDirectory() as folder, schema as url:
+        logs = logs or Path(folder)
+        logs.mkdir(parents=True, exist_ok=True)
+        real, bare = start_processes(
+            slack, Path(folder), logs, url, work_processes, bare_acks_inline=bare_acks_inline
+        )
+        try:
+            for process, expected in ((bare, BARE_ACK), (real, REAL_ACK)):
+                warm = clients.submit(
+                    ack_run, process.events_url, slack.root, "WARM", 2, 10, expected
+                ).result()
+                if warm.errors:  # a baseline that does not really ack would measure nothing
+                    raise SystemExit(f"{process.url} did not acknowledge: see {process.log_path}")
+            wait_until_quiet(slack, "WARM", 2, 10)
+            yield Bench(slack, clients, real, bare)
+        finally:
+            for process in (real, bare):
+                process.stop()
+            slack.stop()
+            clients.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 50])
@@ -258,63 +306,44 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    slack = start_fake_slack()
-    slack.latency = args.slack_latency_ms / 1000
-    clients = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    schema = postgres_database(args.database_url) if args.database_url else nullcontext(None)
-    with tempfile.TemporaryDirectory() as folder, schema as database_url:
-        logs = args.logs or Path(folder)
-        logs.mkdir(parents=True, exist_ok=True)
-        real, bare = start_processes(
-            slack,
-            Path(folder),
-            logs,
-            database_url,
-            args.work_processes,
-            bare_acks_inline=args.bare_acks_inline,
+    apps = bench_apps(
+        args.database_url,
+        args.work_processes,
+        logs=args.logs,
+        bare_acks_inline=args.bare_acks_inline,
+        slack_latency_ms=args.slack_latency_ms,
+    )
+    with apps as bench:
+        slack, clients, real, bare = bench.slack, bench.clients, bench.real, bench.bare
+        print(
+            "| concurrent | bare p50 / p95 / p99 ms (before; after) "
+            "| LIF Coach p50 / p95 / p99 ms | p95 ratio | errors (bare, LIF Coach) "
+            "| acks over 3 s | CPU stolen |"
         )
-        try:
-            for process, expected in ((bare, BARE_ACK), (real, REAL_ACK)):
-                warm = clients.submit(
-                    ack_run, process.events_url, slack.root, "WARM", 2, 10, expected
-                ).result()
-                if warm.errors:  # a baseline that does not really ack would measure nothing
-                    raise SystemExit(f"{process.url} did not acknowledge: see {process.log_path}")
-            wait_until_quiet(slack, "WARM", 2, 10)
+        print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for concurrency in args.concurrency:
+            measure = (clients, slack, concurrency, args.requests)
+            before, stolen_before = measured(*measure, bare, "BARE", BARE_ACK)
+            ours, stolen = measured(*measure, real, "REAL", REAL_ACK)
+            wait_until_quiet(slack, "REAL", concurrency, args.requests)
+            after, stolen_after = measured(*measure, bare, "BARE-AFTER", BARE_ACK)
+            base_p95 = statistics.mean([before.p95, after.p95])
+            ratio = ours.p95 / base_p95 if base_p95 else float("nan")
+            steal = max(stolen_before, stolen, stolen_after)
             print(
-                "| concurrent | bare p50 / p95 / p99 ms (before; after) "
-                "| LIF Coach p50 / p95 / p99 ms | p95 ratio | errors (bare, LIF Coach) "
-                "| acks over 3 s | CPU stolen |"
+                f"| {concurrency} | {before.p50} / {before.p95} / {before.p99}; "
+                f"{after.p50} / {after.p95} / {after.p99} "
+                f"| {ours.p50} / {ours.p95} / {ours.p99} | {ratio:.2f} "
+                f"| {before.errors + after.errors}, {ours.errors} "
+                f"| {before.late + after.late + ours.late} | {100 * steal:.0f}% |",
+                flush=True,
             )
-            print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-            for concurrency in args.concurrency:
-                measure = (clients, slack, concurrency, args.requests)
-                before, stolen_before = measured(*measure, bare, "BARE", BARE_ACK)
-                ours, stolen = measured(*measure, real, "REAL", REAL_ACK)
-                wait_until_quiet(slack, "REAL", concurrency, args.requests)
-                after, stolen_after = measured(*measure, bare, "BARE-AFTER", BARE_ACK)
-                base_p95 = statistics.mean([before.p95, after.p95])
-                ratio = ours.p95 / base_p95 if base_p95 else float("nan")
-                steal = max(stolen_before, stolen, stolen_after)
-                print(
-                    f"| {concurrency} | {before.p50} / {before.p95} / {before.p99}; "
-                    f"{after.p50} / {after.p95} / {after.p99} "
-                    f"| {ours.p50} / {ours.p95} / {ours.p99} | {ratio:.2f} "
-                    f"| {before.errors + after.errors}, {ours.errors} "
-                    f"| {before.late + after.late + ours.late} | {100 * steal:.0f}% |",
-                    flush=True,
-                )
-            print()
-            print("| concurrent people | rating click to next question p50 ms | p95 ms |")
-            print("| ---: | ---: | ---: |")
-            for concurrency in (1, 10):
-                p50, p95 = click_run(real.events_url, slack, concurrency, args.clicks)
-                print(f"| {concurrency} | {p50} | {p95} |", flush=True)
-        finally:
-            for process in (real, bare):
-                process.stop()
-            slack.stop()
-            clients.shutdown()
+        print()
+        print("| concurrent people | rating click to next question p50 ms | p95 ms |")
+        print("| ---: | ---: | ---: |")
+        for concurrency in (1, 10):
+            p50, p95 = click_run(real.events_url, slack, concurrency, args.clicks)
+            print(f"| {concurrency} | {p50} | {p95} |", flush=True)
 
 
 if __name__ == "__main__":
