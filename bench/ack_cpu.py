@@ -20,7 +20,6 @@ import argparse
 import os
 import statistics
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +55,6 @@ class Round:
     work: float
 
 
-def per_command(pids: list[int], run: Callable[[], object], requests: int) -> float:
-    """CPU ms per command used by `pids` while `run()` ran."""
-    before = sum(cpu_seconds(pid) for pid in pids)
-    run()
-    return (sum(cpu_seconds(pid) for pid in pids) - before) * 1000 / requests
-
-
 def measure(bench: Bench, tag: str, concurrency: int, requests: int) -> Round:
     """One round: the bare app's commands, then the real app's, and its work until done."""
     real, bare = bench.real, bench.bare
@@ -75,16 +67,18 @@ def measure(bench: Bench, tag: str, concurrency: int, requests: int) -> Round:
             ack_run, process.events_url, bench.slack.root, run_tag, concurrency, requests, expected
         ).result()
 
-    bare_ms = per_command([bare.process.pid], lambda: send(bare, BARE_ACK, f"B{tag}"), requests)
-    before = {pid: cpu_seconds(pid) for pid in [serving, *workers]}
+    before = {pid: cpu_seconds(pid) for pid in [bare.process.pid, serving, *workers]}
+    send(bare, BARE_ACK, f"B{tag}")
+    bare_used = cpu_seconds(bare.process.pid) - before[bare.process.pid]
     send(real, REAL_ACK, tag)
-    acked = cpu_seconds(serving)
+    acked = cpu_seconds(serving)  # before its work processes' work is done, not after
     wait_until_quiet(bench.slack, tag, concurrency, requests)
     work = sum(cpu_seconds(pid) - before[pid] for pid in workers)
+    ms_per_command = 1000 / requests
     return Round(
-        bare=bare_ms,
-        serving=(acked - before[serving]) * 1000 / requests,
-        work=work * 1000 / requests,
+        bare=bare_used * ms_per_command,
+        serving=(acked - before[serving]) * ms_per_command,
+        work=work * ms_per_command,
     )
 
 

@@ -98,8 +98,9 @@ class Conversation:
         try:
             response = self.client.chat_postMessage(channel=self.channel, **message.as_kwargs())
         except SlackApiError as error:
-            if error.response.get("error") == "channel_not_found" and self._direct_messages:
-                self._direct_messages.forget(self.client, self.person.user_id)
+            remembered = self._direct_messages
+            if remembered is not None and error.response.get("error") == "channel_not_found":
+                remembered.forget(self.client, self.person.user_id)
             raise
         return str(response["ts"])
 
