@@ -30,10 +30,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from pydantic import BaseModel
-
 from bot.coaching import reading
 from bot.coaching.models import Reflection
+from bot.coaching.views import Signpost
 
 _GAP = r"(?:(?!not\b|never\b|n't\b)\w+ ){0,3}"  # up to three words, none of them a denial
 _PATTERNS = [
@@ -73,14 +72,6 @@ _PATTERNS = [
 _DISTRESS = re.compile("|".join(f"(?:{p})" for p in _PATTERNS), re.IGNORECASE)
 # "I've never thought about hurting myself", "I didn't hurt myself": a denial just before.
 _DENIED_BEFORE = re.compile(r"(?:\b(?:never|not)|n't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
-
-
-class Signpost(BaseModel):
-    """A kind note pointing to support; shown, never stored."""
-
-    message: str
-    contacts: list[str]
-    closing: str
 
 
 def shows_distress(text: str) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.coaching import reading
+from bot.coaching import connections, reading
 from bot.coaching.framework import Framework, QuestionBank
-from bot.coaching.models import Answer, PriorityArea, Reflection, Summary
+from bot.coaching.models import Answer, PriorityArea, Reflection, Status, Summary
 
 DEFAULT_PRIORITY_COUNT = 3
 MAX_QUOTE_CHARS = 240
@@ -69,7 +69,7 @@ def rationale(
 def domain_note(
     reflection: Reflection, priority_ids: list[str], framework: Framework, texts: Mapping[str, str]
 ) -> str:
-    """How the priorities sit across the three domains, with average ratings."""
+    """How the priorities sit across the three domains, their links there, average ratings."""
     names = {d.id: d.name for d in framework.domains}
     present = [
         d.id
@@ -78,7 +78,7 @@ def domain_note(
     ]
     missing = [names[d] for d in names if d not in present]
     joined = " and ".join(names[d] for d in present)
-    if reflection.scope in names:
+    if reflection.scope in names and present == [reflection.scope]:
         note = texts["domain_note_single_scope"].format(domain=names[reflection.scope])
     elif len(present) == 3:
         note = texts["domain_note_all_three"]
@@ -86,10 +86,24 @@ def domain_note(
         note = texts["domain_note_two"].format(present=joined, missing=missing[0])
     else:
         note = texts["domain_note_one"].format(present=joined, missing=" or ".join(missing))
+    links = connections.cross_domain_links(priority_ids, framework, texts)
+    if links:
+        note += " " + links
     averages = _domain_averages(reflection, framework)
     if averages:
         note += " " + texts["domain_averages"].format(averages=averages)
     return note
+
+
+def refresh_domain_note(
+    reflection: Reflection, framework: Framework, texts: Mapping[str, str]
+) -> None:
+    """Word the note anew for the priorities as they are now, while they are being shaped."""
+    summary = reflection.summary
+    if reflection.status != Status.REVIEWING or summary is None or not summary.priorities:
+        return
+    chosen = [p.attribute_id for p in summary.priorities]
+    summary.domain_note = domain_note(reflection, chosen, framework, texts)
 
 
 def _domain_averages(reflection: Reflection, framework: Framework) -> str:
