@@ -76,7 +76,7 @@ _DENIED_BEFORE = re.compile(r"(?:\b(?:never|not)|n't)\s+(?:\w+\s+){0,2}$", re.IG
 
 def shows_distress(text: str) -> bool:
     """Whether the text speaks of the writer's own burnout, crisis or self-harm."""
-    for sentence in reading.sentences(text.replace("\u2019", "'")):
+    for sentence in reading.sentences(text.replace("\u2019", "'"), limit=None):
         for found in _DISTRESS.finditer(sentence):
             if not _DENIED_BEFORE.search(sentence[: found.start()]):
                 return True

@@ -20,13 +20,15 @@ of ours sit on top, each for something VADER cannot know (measured in bench/word
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer, SentiText
 
 Label = Literal["need", "strength", "neutral"]
 
+MAX_READ_CHARS = 10_000  # of an answer, for ranking and quotes (a long reflection is 2,000)
+MAX_SENTENCE_WORDS = 60  # of a sentence; the labelled ones run to 25
 NEUTRAL_BAND = 0.05  # VADER's own threshold on its compound score for "neutral"
 BEFORE_BUT, AFTER_BUT = 0.5, 1.5  # VADER's weights either side of "but", used for our cues too
 NEGATION_WINDOW = 3  # VADER looks up to three words back for a negation
@@ -153,11 +155,12 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return analyzer
 
 
-def sentences(text: str) -> list[str]:
-    """The sentences of a text, verbatim and stripped, in order."""
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+def sentences(text: str, limit: int | None = MAX_READ_CHARS) -> list[str]:
+    """The sentences of a text (of its first `limit` characters), verbatim and stripped."""
+    return [s.strip() for s in _SENTENCE.findall(text[:limit]) if s.strip()]
 
 
+@lru_cache(maxsize=4096)  # pure; the same answers are read again for each summary shown
 def score(sentence: str) -> float:
     """From -1 (shows a need) to +1 (shows a strength); near 0 shows neither."""
     parts = _CONTRAST.split(_prepared(sentence), maxsplit=1)
@@ -197,7 +200,12 @@ def most_in_need(text: str) -> str | None:
 
 
 def _prepared(sentence: str) -> str:
-    text = sentence.replace("\u2019", "'").replace("\u2018", "'")  # phones type curly quotes
+    # VADER's negation check is quadratic in a sentence's words (it lowercases them all for each
+    # word), so it reads a sentence's first words only, emoji spelt out as VADER itself does.
+    emojis = _analyzer().emojis
+    spelt = "".join(f" {emojis[c]} " if c in emojis else c for c in sentence)
+    text = " ".join(spelt.split()[:MAX_SENTENCE_WORDS])
+    text = text.replace("\u2019", "'").replace("\u2018", "'")  # phones type curly quotes
     text = _ASIDES.sub("", text)
     text = _BLIND_SPOTS.sub("spots", text)
     text = _NO_LONGER.sub("not", text)  # VADER knows "not", not "no longer"
