@@ -3,8 +3,9 @@
 Run from the repository root:  .venv/bin/python -m bench.words_eval [--misses]
 
 Measures the sentence reader (bot/coaching/reading.py) and the ranking built on it against the
-old word-list signal (bench/words_baseline.py) in the same run, on the labelled sets in
-bench/data/ (need_strength.jsonl, personas.jsonl, distress.jsonl; see bench/data/README.md).
+old word-list signal (bench/words_baseline.py), and plain VADER, in the same run, on the
+labelled sets in bench/data/ (need_strength.jsonl, personas.jsonl, distress.jsonl; see
+bench/data/README.md).
 Every third sentence (line numbers 3, 6, 9...) is held out: the rules were tuned on the others
 only, and the held-out figure is the one to trust. Prints markdown.
 """
@@ -19,6 +20,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from bench import words_baseline
 from bot.coaching import distress, reading
@@ -41,6 +44,12 @@ def held_out(index: int) -> bool:
     return index % 3 == 2
 
 
+def vader_label(analyzer: SentimentIntensityAnalyzer, sentence: str) -> str:
+    """Plain VADER, lexicon untouched: its compound score read with its own thresholds."""
+    value = analyzer.polarity_scores(sentence)["compound"]
+    return "need" if value <= -0.05 else "strength" if value >= 0.05 else "neutral"
+
+
 def baseline_label(sentence: str) -> str:
     """The old signal read as a label: need words minus strength words."""
     signal = words_baseline.need_signal(sentence)
@@ -58,15 +67,20 @@ def sentence_table(rows: list[dict[str, Any]], misses: bool) -> str:
         groups[f"form: {form}"] = [i for i, row in enumerate(rows) if row["form"] == form]
     ours = [reading.label(row["text"]) for row in rows]
     old = [baseline_label(row["text"]) for row in rows]
+    plain = SentimentIntensityAnalyzer()
+    vader = [vader_label(plain, row["text"]) for row in rows]
     lines = [
-        "| sentences | n | reader | baseline | ratio |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| sentences | n | reader | baseline | ratio | VADER alone |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, indexes in groups.items():
         right = sum(ours[i] == rows[i]["label"] for i in indexes) / len(indexes)
         was = sum(old[i] == rows[i]["label"] for i in indexes) / len(indexes)
+        alone = sum(vader[i] == rows[i]["label"] for i in indexes) / len(indexes)
         ratio = f"{right / was:.2f}" if was else "n/a"
-        lines.append(f"| {name} | {len(indexes)} | {right:.3f} | {was:.3f} | {ratio} |")
+        lines.append(
+            f"| {name} | {len(indexes)} | {right:.3f} | {was:.3f} | {ratio} | {alone:.3f} |"
+        )
     if misses:
         for i, row in enumerate(rows):
             if ours[i] != row["label"] and not held_out(i):
