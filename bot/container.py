@@ -97,6 +97,7 @@ def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Co
         repository=SqlReflectionRepository(engine),
         retriever=timed,
         clock=SystemClock(),
+        support_contacts=settings.support_contact_list,
         **model_coach_ports(settings, engine, metrics, exported),
     )
     followup = FollowUpService(

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=0, ge=0)  # 0: keep reflections until the person deletes
     team_insight_users: str = ""  # comma-separated Slack user ids who may run /lif-reflect team
     team_insight_min_people: int = Field(default=5, ge=2)
+    # Where the coach points someone whose words show burnout, crisis or self-harm, separated by
+    # ";" (e.g. "Staff wellbeing hub: 0123 456 7890; Samaritans, on 116 123"). Empty: the
+    # defaults in prompts/coach.yaml (occupational health, NHS Practitioner Health, Samaritans).
+    support_contacts: str = ""
 
     # Follow-up nudges.
     default_timezone: str = "Europe/London"
@@ -128,6 +132,11 @@ class Settings(BaseSettings):
         """Slack user ids allowed to see team insights."""
         parts = (part.strip() for part in self.team_insight_users.split(","))
         return frozenset(part for part in parts if part)
+
+    @property
+    def support_contact_list(self) -> tuple[str, ...]:
+        """The organisation's own support contacts, in order (empty: the defaults)."""
+        return tuple(part.strip() for part in self.support_contacts.split(";") if part.strip())
 
     @property
     def effective_database_url(self) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from bot.coaching import asking, guard
+from bot.coaching import asking, connections, distress, guard
 from bot.coaching import priorities as ranking
 from bot.coaching.assist import ModelCoach
 from bot.coaching.errors import (
@@ -36,6 +36,7 @@ from bot.coaching.views import (
     PriorityView,
     RelatedLink,
     ResumeInfo,
+    SavedText,
     StepView,
     SummaryView,
 )
@@ -62,6 +63,7 @@ class ReflectionService:
         model: CoachModel | None = None,
         budget: CallBudget | None = None,
         memory: CoachMemory | None = None,
+        support_contacts: Sequence[str] = (),
     ) -> None:
         self.framework = framework
         self.questions = questions
@@ -69,6 +71,7 @@ class ReflectionService:
         self.repository = repository
         self.retriever = retriever
         self.clock = clock
+        self.support_contacts = tuple(support_contacts)  # empty: the defaults in prompts/
         self.assist: ModelCoach | None = None  # None: the offline coach, with no model at all
         if model is not None:
             if budget is None or memory is None:
@@ -240,6 +243,25 @@ class ReflectionService:
         self._save(reflection)
         return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]
 
+    def save_text(
+        self,
+        person: Person,
+        reflection_id: str,
+        attribute_id: str,
+        text: str,
+        *,
+        patient_data: PatientDataChoice | str = PatientDataChoice.CHECK,
+    ) -> SavedText:
+        """`write`, and a signpost to support when the words show distress, once per reflection.
+
+        Whether it is due is derived from the answers saved before (bot.coaching.distress).
+        """
+        already = distress.signposted(self._load(person, reflection_id))
+        links = self.write(person, reflection_id, attribute_id, text, patient_data=patient_data)
+        if already or not distress.shows_distress(text):
+            return SavedText(links=links)
+        return SavedText(links=links, signpost=distress.signpost(self.texts, self.support_contacts))
+
     def follow_up(self, person: Person, reflection_id: str, attribute_id: str) -> str | None:
         """The AI coach's one follow-up question on a short or vague written answer, or None.
 
@@ -312,13 +334,12 @@ class ReflectionService:
     def swap(
         self, person: Person, reflection_id: str, attribute_id: str, replacement_id: str
     ) -> SummaryView:
-        """Replace one priority area with another attribute of this reflection."""
+        """Replace one priority area with another attribute, of any domain."""
         reflection = self._load_reviewing(person, reflection_id)
         summary = reflection.summary
         assert summary is not None
         index = self._priority_index(reflection, attribute_id)
-        if replacement_id not in reflection.attribute_ids:
-            raise InvalidInput(f"{replacement_id} is not an attribute of this reflection.")
+        self._require_in_framework(replacement_id)
         if any(p.attribute_id == replacement_id for p in summary.priorities):
             raise InvalidInput(f"{replacement_id} is already one of your priority areas.")
         summary.priorities[index] = self._priority(reflection, replacement_id)
@@ -327,12 +348,11 @@ class ReflectionService:
         return self._save_summary(reflection)
 
     def add_priority(self, person: Person, reflection_id: str, attribute_id: str) -> SummaryView:
-        """Add an attribute of this reflection as a further priority area."""
+        """Add a further priority area: any attribute, first of all those the coach suggested."""
         reflection = self._load_reviewing(person, reflection_id)
         summary = reflection.summary
         assert summary is not None
-        if attribute_id not in reflection.attribute_ids:
-            raise InvalidInput(f"{attribute_id} is not an attribute of this reflection.")
+        self._require_in_framework(attribute_id)
         if any(p.attribute_id == attribute_id for p in summary.priorities):
             raise InvalidInput(f"{attribute_id} is already one of your priority areas.")
         summary.priorities.append(self._priority(reflection, attribute_id))
@@ -428,10 +448,13 @@ class ReflectionService:
             raise InvalidInput(f"You haven't reached {attribute_id} yet.")
 
     def _require_known(self, reflection: Reflection, attribute_id: str) -> None:
-        if not self.framework.has_attribute(attribute_id):
-            raise InvalidInput(f"'{attribute_id}' is not an attribute of the framework.")
+        self._require_in_framework(attribute_id)
         if attribute_id not in reflection.attribute_ids:
             raise InvalidInput(f"{attribute_id} is not part of this reflection.")
+
+    def _require_in_framework(self, attribute_id: str) -> None:
+        if not self.framework.has_attribute(attribute_id):
+            raise InvalidInput(f"'{attribute_id}' is not an attribute of the framework.")
 
     def _answer(self, reflection: Reflection, attribute_id: str) -> Answer:
         now = self.clock.now()
@@ -477,6 +500,7 @@ class ReflectionService:
         reflection.version = saved.version
 
     def _save_summary(self, reflection: Reflection) -> SummaryView:
+        ranking.refresh_domain_note(reflection, self.framework, self.texts)  # after an edit
         self._save(reflection)
         return self._summary_view(reflection)
 
@@ -562,6 +586,10 @@ class ReflectionService:
         return RelatedLink(attribute=attribute, message=message)
 
     def _priority(self, reflection: Reflection, attribute_id: str) -> PriorityArea:
+        if attribute_id not in reflection.attribute_ids:  # suggested by the coach, or chosen
+            return connections.outside_priority(
+                reflection, attribute_id, self.framework, self.texts
+            )
         answer = reflection.answers.get(attribute_id) or Answer(
             attribute_id=attribute_id, updated_at=self.clock.now()
         )
@@ -601,6 +629,7 @@ class ReflectionService:
             candidates=[self.framework.attribute(c) for c in summary.candidates],
             domain_note=summary.domain_note,
             summary=summary,
+            offers=connections.offers(reflection, self.framework, self.texts),
         )
 
 

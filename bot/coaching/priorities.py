@@ -2,66 +2,49 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot.coaching import connections, reading
 from bot.coaching.framework import Framework, QuestionBank
-from bot.coaching.models import Answer, PriorityArea, Reflection, Summary
+from bot.coaching.models import Answer, PriorityArea, Reflection, Status, Summary
 
 DEFAULT_PRIORITY_COUNT = 3
 MAX_QUOTE_CHARS = 240
 
-# Words people use when something is a development need, or a strength. Each hit nudges the
-# rank; the rating stays the main signal.
-_NEED = re.compile(
-    r"\b(struggl\w*|difficult\w*|hard|not confident|unsure|uncertain|avoid\w*|never|rarely|"
-    r"don'?t|can'?t|haven'?t|lack\w*|need to|want to (?:get|be|learn|improve)\w*|"
-    r"should|wish|stuck|overwhelm\w*|frustrat\w*|worr\w*|anxious|nervous|gap)\b",
-    re.IGNORECASE,
-)
-_STRENGTH = re.compile(
-    r"\b(confident|good at|strength|comfortable|always|enjoy\w*|proud|well)\b", re.IGNORECASE
-)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+UNRATED_WITH_WORDS = 3.5  # an unrated answer with words ranks between a 3 and a 4
 
 
-def _need_signal(text: str) -> float:
-    needs = min(len(_NEED.findall(text)), 3)
-    strengths = min(len(_STRENGTH.findall(text)), 2)
-    return 0.5 * needs - 0.5 * strengths
-
-
-def _score(answer: Answer) -> float | None:
-    """Higher means more in need of development; None means nothing to go on."""
+def _rating_rank(answer: Answer) -> float | None:
+    """Lower means more in need of development; None means nothing to go on."""
     if answer.rating is None and not answer.text.strip():
         return None
-    base = 6 - answer.rating if answer.rating is not None else 2.5
-    return base + _need_signal(answer.text)
+    return float(answer.rating) if answer.rating is not None else UNRATED_WITH_WORDS
 
 
 def best_quote(text: str) -> str | None:
-    """The sentence of the person's own words that best shows the need, verbatim."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    if not sentences:
-        return None
-    best = max(sentences, key=lambda s: (_need_signal(s), -sentences.index(s)))
-    if len(best) <= MAX_QUOTE_CHARS:
+    """The sentence of the person's own words that most shows the need, verbatim (cut to fit)."""
+    best = reading.most_in_need(text)
+    if best is None or len(best) <= MAX_QUOTE_CHARS:
         return best
     cut = best[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0]
     return cut or best[:MAX_QUOTE_CHARS]
 
 
 def ranked_attribute_ids(reflection: Reflection, framework: Framework) -> list[str]:
-    """Answered attributes, most in need of development first, ties in framework order."""
+    """Answered attributes, most in need of development first.
+
+    The rating decides; among equal ratings the words do (reading.need), then framework order.
+    Words never turn a rating over: a 2 always ranks before a 3, whatever was written.
+    """
     order = {a.id: n for n, a in enumerate(framework.attributes())}
-    scored = [
-        (score, attribute_id)
+    keyed = [
+        ((rank, -reading.need(answer.text), order[attribute_id]), attribute_id)
         for attribute_id, answer in reflection.answers.items()
-        if attribute_id in reflection.attribute_ids and (score := _score(answer)) is not None
+        if attribute_id in reflection.attribute_ids and (rank := _rating_rank(answer)) is not None
     ]
-    scored.sort(key=lambda item: (-item[0], order[item[1]]))
-    return [attribute_id for _, attribute_id in scored]
+    keyed.sort()
+    return [attribute_id for _, attribute_id in keyed]
 
 
 def rationale(
@@ -86,7 +69,7 @@ def rationale(
 def domain_note(
     reflection: Reflection, priority_ids: list[str], framework: Framework, texts: Mapping[str, str]
 ) -> str:
-    """How the priorities sit across the three domains, with average ratings."""
+    """How the priorities sit across the three domains, their links there, average ratings."""
     names = {d.id: d.name for d in framework.domains}
     present = [
         d.id
@@ -95,7 +78,7 @@ def domain_note(
     ]
     missing = [names[d] for d in names if d not in present]
     joined = " and ".join(names[d] for d in present)
-    if reflection.scope in names:
+    if reflection.scope in names and present == [reflection.scope]:
         note = texts["domain_note_single_scope"].format(domain=names[reflection.scope])
     elif len(present) == 3:
         note = texts["domain_note_all_three"]
@@ -103,10 +86,24 @@ def domain_note(
         note = texts["domain_note_two"].format(present=joined, missing=missing[0])
     else:
         note = texts["domain_note_one"].format(present=joined, missing=" or ".join(missing))
+    links = connections.cross_domain_links(priority_ids, framework, texts)
+    if links:
+        note += " " + links
     averages = _domain_averages(reflection, framework)
     if averages:
         note += " " + texts["domain_averages"].format(averages=averages)
     return note
+
+
+def refresh_domain_note(
+    reflection: Reflection, framework: Framework, texts: Mapping[str, str]
+) -> None:
+    """Word the note anew for the priorities as they are now, while they are being shaped."""
+    summary = reflection.summary
+    if reflection.status != Status.REVIEWING or summary is None or not summary.priorities:
+        return
+    chosen = [p.attribute_id for p in summary.priorities]
+    summary.domain_note = domain_note(reflection, chosen, framework, texts)
 
 
 def _domain_averages(reflection: Reflection, framework: Framework) -> str:

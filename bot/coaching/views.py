@@ -47,6 +47,15 @@ class PriorityView(BaseModel):
     rating: int | None
 
 
+class SummaryOffers(BaseModel):
+    """What a summary under review offers beyond its ranking (empty once confirmed)."""
+
+    suggested: list[Attribute] = []  # the coach's "also sounds like" links, any domain
+    suggested_note: str = ""
+    skipped: list[Attribute] = []  # attributes left without a rating, to go back to
+    skipped_note: str = ""
+
+
 class SummaryView(BaseModel):
     """The priority areas of a finished reflection, for showing and editing."""
 
@@ -58,6 +67,7 @@ class SummaryView(BaseModel):
     domain_note: str
     summary: Summary
     fallback_notice: str | None = None  # as on StepView: the offline summary was used
+    offers: SummaryOffers = SummaryOffers()
 
 
 class RelatedLink(BaseModel):
@@ -65,6 +75,21 @@ class RelatedLink(BaseModel):
 
     attribute: Attribute
     message: str
+
+
+class Signpost(BaseModel):
+    """A kind note pointing to support after words of distress; shown once, never stored."""
+
+    message: str
+    contacts: list[str]
+    closing: str
+
+
+class SavedText(BaseModel):
+    """What saving a written reflection gives back: links, and a signpost when one is due."""
+
+    links: list[RelatedLink]
+    signpost: Signpost | None = None
 
 
 class ResumeInfo(BaseModel):

@@ -174,6 +174,19 @@ class ActionHandlers:
         conversation.replace(message_origin(body)[1], build_summary_message(summary))
 
     @acked_first
+    def handle_return(self, conversation: Conversation, body: Body) -> None:
+        """From the summary, go back to an attribute left without a rating."""
+        reflection_id, attribute_id = ids.unpack(action_value(body), 2)
+        attribute, _ = flows.attribute_and_domain(self.service, attribute_id)
+        flows.think(self.service, conversation)
+        step = self.service.go_to(conversation.person, reflection_id, attribute_id)
+        went = wording.WENT_BACK_TO.format(
+            attribute_id=attribute.id, short_name=attribute.short_name
+        )
+        conversation.replace(message_origin(body)[1], build_note(went))
+        flows.post_outcome(conversation, step)
+
+    @acked_first
     def handle_goal(self, conversation: Conversation, body: Body) -> None:
         """Open the goal form of a priority area."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
@@ -203,6 +216,7 @@ def register(
         ids.DROP: handlers.handle_drop,
         ids.SWAP: handlers.handle_swap,
         ids.ADD: handlers.handle_add,
+        ids.RETURN: handlers.handle_return,
         ids.GOAL: handlers.handle_goal,
     }
     for action_id, listener in listeners.items():

@@ -13,7 +13,7 @@ from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import CoachingError, PatientDataWarning, StaleAction
 from bot.coaching.framework import Attribute, Domain
 from bot.coaching.models import Person
-from bot.coaching.views import Outcome, StepView, SummaryView
+from bot.coaching.views import Outcome, SavedText, StepView, SummaryView
 from bot.slack.blocks import (
     build_intro_message,
     build_saved_note,
@@ -27,6 +27,7 @@ from bot.slack.blocks.modals import build_loading_modal, build_notice_modal
 from bot.slack.blocks.notes import (
     build_follow_up_message,
     build_patient_data_message,
+    build_signpost_message,
     build_thinking_message,
 )
 from bot.slack.conversation import Conversation
@@ -166,20 +167,27 @@ def save_reply(
     earlier = outcome.answer.text if outcome.answer else ""
     rid, attribute = outcome.reflection_id, outcome.attribute
     try:
-        links = service.write(person, rid, attribute.id, joined(earlier, text))
+        saved = service.save_text(person, rid, attribute.id, joined(earlier, text))
     except PatientDataWarning as warning:
         held = pending.add(
             person, reflection_id=rid, attribute_id=attribute.id, purpose="reply", text=text
         )
         conversation.post(build_patient_data_message(warning, held))
         return
-    conversation.post(build_saved_note(attribute, links, added=bool(earlier.strip())))
+    conversation.post(build_saved_note(attribute, saved.links, added=bool(earlier.strip())))
+    signpost(conversation, saved)
     follow_up(service, conversation, rid, attribute)
 
 
 def joined(earlier: str, text: str) -> str:
     """A further reply added to what the person wrote before on the same step."""
     return f"{earlier}\n\n{text}" if earlier.strip() else text
+
+
+def signpost(conversation: Conversation, saved: SavedText) -> None:
+    """After saving words of distress, the note pointing to support (once per reflection)."""
+    if saved.signpost is not None:
+        conversation.post(build_signpost_message(saved.signpost))
 
 
 def follow_up(

@@ -22,6 +22,7 @@ GOAL = re.compile(r"^lif\.goal\.[A-Za-z0-9]+$")
 DROP = re.compile(r"^lif\.drop\.[A-Za-z0-9]+$")
 SWAP = re.compile(r"^lif\.swap\.[A-Za-z0-9]+$")
 ADD = "lif.add"
+RETURN = re.compile(r"^lif\.return\.[A-Za-z0-9]+$")  # from the summary to a skipped attribute
 FROM_SUMMARY = "-"  # the attribute part of Back's value on the summary, which has none
 # The patient-data warning's choices; each button's value is the id of the text held back.
 PATIENT_DATA = re.compile(r"^lif\.pd\.(redact|keep|edit)$")
@@ -72,7 +73,7 @@ def choice_of(action_id: str) -> str:
 
 
 def per_attribute(kind: str, attribute_id: str) -> str:
-    """The action id of a goal, drop or swap control for one priority area."""
+    """The action id of a control for one attribute (goal, drop, swap, return)."""
     return f"{PREFIX}{kind}.{attribute_id}"
 
 

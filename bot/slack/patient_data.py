@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import StaleAction
-from bot.coaching.views import RelatedLink, StepView
+from bot.coaching.views import SavedText, StepView
 from bot.container import Coach
 from bot.slack import flows, ids
 from bot.slack.blocks import build_note, build_saved_note, wording
@@ -86,11 +86,12 @@ class PatientDataHandlers:
                 conversation.replace(warning_ts, build_note(moved))
                 return
             earlier = step.answer.text if step.answer else ""
-            links = self._write(conversation, held, flows.joined(earlier, held.text), choice)
-        saved = build_saved_note(
-            step.attribute, links, added=bool(earlier.strip()), how=SAVED_HOW[choice]
+            saved = self._write(conversation, held, flows.joined(earlier, held.text), choice)
+        note = build_saved_note(
+            step.attribute, saved.links, added=bool(earlier.strip()), how=SAVED_HOW[choice]
         )
-        conversation.replace(warning_ts, saved)
+        conversation.replace(warning_ts, note)
+        flows.signpost(conversation, saved)
         flows.follow_up(self.service, conversation, held.reflection_id, step.attribute)
 
     def _answer(
@@ -106,10 +107,12 @@ class PatientDataHandlers:
                 form = build_write_modal(step, modal, initial=held.text)
                 conversation.update_modal(view_id, form)
                 return
-            links = self._write(conversation, held, held.text, choice)
+            saved = self._write(conversation, held, held.text, choice)
         _saved_in(conversation, view_id, choice)
         attribute = self.service.framework.attribute(held.attribute_id)
-        conversation.post(build_saved_note(attribute, links, added=False, how=SAVED_HOW[choice]))
+        note = build_saved_note(attribute, saved.links, added=False, how=SAVED_HOW[choice])
+        conversation.post(note)
+        flows.signpost(conversation, saved)
         flows.follow_up(self.service, conversation, held.reflection_id, attribute)
 
     def _goal(self, conversation: Conversation, body: Body, held: PendingText, choice: str) -> None:
@@ -138,8 +141,8 @@ class PatientDataHandlers:
 
     def _write(
         self, conversation: Conversation, held: PendingText, text: str, choice: str
-    ) -> list[RelatedLink]:
-        return self.service.write(
+    ) -> SavedText:
+        return self.service.save_text(
             conversation.person, held.reflection_id, held.attribute_id, text, patient_data=choice
         )
 

@@ -66,18 +66,19 @@ class ViewHandlers:
 
         def save() -> tuple[ids.ModalContext, Any]:
             modal = ids.ModalContext.loads(view.get("private_metadata"))
-            links = self.service.write(person, modal.reflection_id, modal.attribute_id, text)
-            return modal, links
+            saved = self.service.save_text(person, modal.reflection_id, modal.attribute_id, text)
+            return modal, saved
 
         warn = _warning_form(context, person, view, "answer", text)
         saved = _ack_after(ack, ids.WRITE_BLOCK, save, warn)
         if saved is None:
             return
-        modal, links = saved
+        modal, text_saved = saved
         conversation = Conversation(client, person, channel=modal.channel)
         with replying_on_failure(conversation):
             attribute = self.service.framework.attribute(modal.attribute_id)
-            conversation.post(build_saved_note(attribute, links, added=False))
+            conversation.post(build_saved_note(attribute, text_saved.links, added=False))
+            flows.signpost(conversation, text_saved)
             flows.follow_up(self.service, conversation, modal.reflection_id, attribute)
 
 

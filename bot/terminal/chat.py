@@ -20,6 +20,7 @@ from bot.terminal.render import (
     render_answer,
     render_introduction,
     render_menu,
+    render_signpost,
     render_step,
     render_summary,
     render_summary_menu,
@@ -171,15 +172,17 @@ class TerminalChat:
         """Save the written reflection; the text saved, or None when nothing was."""
         saved = self._guarded(
             text,
-            lambda text, choice: self.service.write(
+            lambda text, choice: self.service.save_text(
                 self.person, step.reflection_id, step.attribute.id, text, patient_data=choice
             ),
         )
         if saved is None:
             return None
-        links, text = saved
-        for link in links:
+        result, text = saved
+        for link in result.links:
             self.console.print(f"[cyan]{escape(link.message)}[/]")
+        if result.signpost:
+            self.console.print(render_signpost(result.signpost))
         return text
 
     def _guarded(
@@ -272,6 +275,8 @@ class TerminalChat:
             return service.drop(self.person, rid, self._priority(summary, args[0]))
         if command == "+" and len(args) == 1:
             return service.add_priority(self.person, rid, args[0].upper())
+        if command == "r" and len(args) == 1:  # back to an attribute skipped or unrated
+            return service.go_to(self.person, rid, args[0].upper())
         self.console.print("[yellow]I didn't understand that; use one of the commands shown.[/]")
         return None
 

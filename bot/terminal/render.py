@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.coaching.views import AskView, Introduction, StepView, SummaryView
+from bot.coaching.views import AskView, Introduction, Signpost, StepView, SummaryView
 
 COMMANDS_HELP = (
     "Type your thoughts and press Enter (optional), then a rating from 1 to 5.\n"
@@ -107,9 +107,12 @@ def render_summary(summary: SummaryView) -> RenderableType:
             Text(priority.goal or "(none yet)", style="" if priority.goal else "dim"),
         )
     status = "confirmed" if summary.confirmed else "proposed: confirm, swap or drop"
-    note = Text(summary.domain_note, style="italic")
+    notes: list[RenderableType] = [Text(""), Text(summary.domain_note, style="italic")]
+    for offer in (summary.offers.suggested_note, summary.offers.skipped_note):
+        if offer:
+            notes += [Text(""), Text(offer, style="cyan")]
     return Panel(
-        Group(table, Text(""), note),
+        Group(table, *notes),
         title=f"Your priority areas ({status})",
         border_style="magenta",
     )
@@ -126,9 +129,12 @@ def render_summary_menu(summary: SummaryView) -> RenderableType:
             "[bold cyan]s N ID[/]     swap priority N for attribute ID (next in line: "
             f"{escape(candidates)})",
             "[bold cyan]d N[/]        drop priority N",
-            "[bold cyan]+ ID[/]       add attribute ID as a priority",
+            "[bold cyan]+ ID[/]       add attribute ID, from any domain, as a priority",
             "[bold cyan]b[/]          go back to the last step",
         ]
+        if summary.offers.skipped:
+            skipped = ", ".join(a.id for a in summary.offers.skipped)
+            lines.append(f"[bold cyan]r ID[/]       go back to a skipped attribute ({skipped})")
     lines.append("[bold cyan]q[/]          done for now")
     return Panel("\n".join(lines), border_style="magenta")
 
@@ -142,3 +148,10 @@ def render_answer(view: AskView) -> RenderableType:
     if view.fallback_notice:
         parts += [Text(""), Text(view.fallback_notice, style="dim yellow")]
     return Panel(Group(*parts), title="About the framework", border_style="cyan")
+
+
+def render_signpost(signpost: Signpost) -> RenderableType:
+    """The kind note pointing to support, after words of distress."""
+    contacts = "\n".join(f"• {contact}" for contact in signpost.contacts)
+    body = Group(Text(signpost.message), Text(contacts), Text(""), Text(signpost.closing))
+    return Panel(body, border_style="green")

@@ -231,7 +231,7 @@ COMMAND_TEXTS += ["export", "delete", "team", "settings", "checkin", "again", "a
 ACTION_IDS = [  # one for each action listener (bot/slack/actions.py and the feature modules)
     "lif.rate.3", "lif.skip", "lif.back", "lif.pause", "lif.write", "lif.resume",
     "lif.summary", "lif.start.leadership", "lif.confirm", "lif.goal.L1", "lif.drop.L1",
-    "lif.swap.L1", "lif.add", "lif.pd.redact", "lif.role", "lif.role_skip",
+    "lif.swap.L1", "lif.add", "lif.return.L1", "lif.pd.redact", "lif.role", "lif.role_skip",
     "lif.fu.answer.better", "lif.fu.note", "lif.fu.snooze.7", "lif.fu.stop", "lif.fu.resume",
     "lif.fu.settings", "lif.fu.checkin", "lif.fu.again.all", DELETE_ACTION,
 ]  # fmt: skip

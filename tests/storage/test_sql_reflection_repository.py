@@ -160,3 +160,38 @@ def test_database_errors_never_carry_what_a_person_wrote(engine: Engine) -> None
     with pytest.raises(DBAPIError) as raised, engine.begin() as connection:
         connection.execute(sql("INSERT INTO no_such_table VALUES (:x)"), {"x": secret})
     assert secret not in str(raised.value)
+
+
+def test_a_priority_from_another_domain_and_a_signpost_keep_to_the_same_rows(
+    repository: SqlReflectionRepository, framework
+) -> None:
+    """Issue 16: C5, suggested by the coach, becomes a priority of an Improvement reflection;
+    the distress signpost stores nothing (the answer row holds only what was written)."""
+    from bot.coaching.engine import ReflectionService
+    from bot.content import load_coach_texts, load_question_bank
+    from tests.fakes import FakeClock, KeywordRetriever
+
+    coach = ReflectionService(
+        framework=framework,
+        questions=load_question_bank(),
+        texts=load_coach_texts(),
+        repository=repository,
+        retriever=KeywordRetriever(framework),
+        clock=FakeClock(),
+    )
+    step = coach.start(ALICE, "improvement")
+    rid = step.reflection_id
+    words = "I'm burnt out, and our teams do not work across boundaries with social care at all."
+    saved = coach.save_text(ALICE, rid, "I1", words)
+    assert saved.signpost is not None and [link.attribute.id for link in saved.links] == ["C5"]
+    for attribute in framework.attributes("improvement"):
+        coach.rate(ALICE, rid, attribute.id, 3)
+    coach.add_priority(ALICE, rid, "C5")
+    coach.confirm(ALICE, rid)
+
+    stored = repository.get(rid)
+    assert stored is not None and stored.summary is not None
+    c5 = stored.summary.priorities[-1]
+    assert c5.attribute_id == "C5" and "I suggested it when you wrote about I1" in c5.rationale
+    assert stored.answers["I1"].text == words
+    assert coach.last_summary(ALICE).priorities[-1].domain_name == "Care delivery systems"

@@ -6,7 +6,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.coaching.errors import PatientDataWarning
 from bot.coaching.framework import Attribute
-from bot.coaching.views import RelatedLink
+from bot.coaching.views import RelatedLink, Signpost
 from bot.slack import ids
 from bot.slack.blocks import wording
 from bot.slack.blocks.kit import actions, button, context, section, to_dicts
@@ -31,6 +31,19 @@ def build_saved_note(
     text = wording.SAVED_TEXT.format(attribute_id=attribute.id)
     if links:
         text += " " + " ".join(link.message for link in links[:5])
+    return Message(text=mrkdwn(text, MESSAGE_TEXT), blocks=to_dicts(blocks))
+
+
+def build_signpost_message(signpost: Signpost) -> Message:
+    """The kind note pointing to support after words of distress (our wording and the
+    organisation's contacts, escaped: an operator's setting is not mrkdwn of ours)."""
+    contacts = "\n".join(f"• {escape(contact)}" for contact in signpost.contacts)
+    blocks: list[Block] = [
+        section(escape(signpost.message)),
+        section(contacts),
+        context(escape(signpost.closing)),
+    ]
+    text = " ".join([signpost.message, "; ".join(signpost.contacts), signpost.closing])
     return Message(text=mrkdwn(text, MESSAGE_TEXT), blocks=to_dicts(blocks))
 
 

@@ -26,6 +26,8 @@ NOTE_CHARS = 1_500
 MAX_SHOWN = 10  # 2 blocks each; more would crowd the message past Slack's size limits
 SWAP_OPTIONS = 5  # the best candidates, as the engine orders them
 CONTROL_CHARS = 250  # roughly what one priority's buttons and menu options add
+OFFER_CHARS = 600  # each of the two offers: the coach's suggestions, the skipped attributes
+MAX_RETURNS = 5  # buttons back to skipped attributes; the note names them all
 
 
 def build_summary_message(summary: SummaryView) -> Message:
@@ -35,9 +37,10 @@ def build_summary_message(summary: SummaryView) -> Message:
         header(title),
         *notice_blocks(summary),
         section(mrkdwn(summary.domain_note, NOTE_CHARS)),
+        *_offer_blocks(summary),
     ]
     shown = summary.priorities[:MAX_SHOWN]
-    budget = BLOCKS_BUDGET - NOTE_CHARS - CONTROL_CHARS * len(shown)
+    budget = BLOCKS_BUDGET - NOTE_CHARS - 2 * OFFER_CHARS - CONTROL_CHARS * len(shown)
     chars = share(budget, len(shown), floor=300, ceiling=SECTION_TEXT)
     for priority in shown:
         blocks.append(section(priority_text(priority, chars), block_id=f"priority.{priority.rank}"))
@@ -68,6 +71,27 @@ def priority_text(priority: PriorityView, chars: int) -> str:
         else wording.NO_GOAL
     )
     return cut(f"{line}\n{mrkdwn(priority.rationale, half)}\n{goal}", chars)
+
+
+def _offer_blocks(summary: SummaryView) -> list[Block]:
+    """The coach's suggestions (added from the menu below) and the skipped attributes."""
+    offers = summary.offers
+    blocks: list[Block] = []
+    if offers.suggested_note:
+        blocks.append(section(mrkdwn(offers.suggested_note, OFFER_CHARS)))
+    if offers.skipped_note:
+        blocks.append(section(mrkdwn(offers.skipped_note, OFFER_CHARS)))
+        returns = [
+            button(
+                wording.RETURN.format(attribute_id=a.id),
+                ids.per_attribute("return", a.id),
+                ids.pack(summary.reflection_id, a.id),
+                wording.RETURN_LABEL.format(attribute_id=a.id, short_name=a.short_name),
+            )
+            for a in offers.skipped[:MAX_RETURNS]
+        ]
+        blocks.append(actions(returns, block_id="summary.skipped"))
+    return blocks
 
 
 def _priority_controls(summary: SummaryView, priority: PriorityView) -> list[Any]:
@@ -113,10 +137,13 @@ def _summary_controls(summary: SummaryView) -> list[Any]:
                 style="primary",
             )
         )
-    if summary.candidates:
+    addable = summary.offers.suggested + [
+        c for c in summary.candidates if c not in summary.offers.suggested
+    ]  # the coach's own suggestions first, from any domain
+    if addable:
         options = [
-            (_option_label(c.id, c.short_name), ids.pack(summary.reflection_id, c.id))
-            for c in summary.candidates
+            (_option_label(a.id, a.short_name), ids.pack(summary.reflection_id, a.id))
+            for a in addable
         ]
         controls.append(select(wording.ADD_PRIORITY, ids.ADD, options))
     back_value = ids.pack(summary.reflection_id, ids.FROM_SUMMARY)
