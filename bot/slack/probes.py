@@ -81,7 +81,10 @@ def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -
         return _readiness(results)
 
     async def metrics(_: Request) -> Response:
-        return Response(generate_latest(coach.metrics.exposed()), media_type=CONTENT_TYPE_LATEST)
+        # On a worker thread: reading /proc for the process series takes a few ms, which
+        # would otherwise hold up the acknowledgements on the event loop.
+        body = await run_in_threadpool(generate_latest, coach.metrics.exposed())
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return [
         Route(HEALTH_PATH, healthz, methods=["GET"]),
