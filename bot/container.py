@@ -28,7 +28,7 @@ from bot.nudges.dispatcher import Dispatcher
 from bot.observability import Metrics, MetricsRecorder, TimedRetriever
 from bot.privacy.service import PrivacyService
 from bot.settings import Settings, SettingsError
-from bot.storage.database import make_engine, upgrade
+from bot.storage.database import SchemaBehind, check_ready, make_engine, upgrade
 from bot.storage.nudges import SqlNudgeRepository
 from bot.storage.repository import SqlReflectionRepository
 
@@ -123,7 +123,8 @@ def build_coach(settings: Settings, *, retriever: Retriever | None = None) -> Co
 
 
 def make_database(settings: Settings) -> Engine:
-    """The engine, with the encryption keys bound, migrated, and checked to read its data."""
+    """The engine, with the encryption keys bound, migrated (or, with LIF_MIGRATE_ON_START
+    false, checked to be), and checked to read its data."""
     from bot.privacy.keys import load_cipher
     from bot.privacy.logs import install_log_guards
     from bot.storage.crypto import verify_key
@@ -131,9 +132,24 @@ def make_database(settings: Settings) -> Engine:
 
     install_log_guards()  # no library debug line may carry what people wrote
     engine = make_engine(settings.effective_database_url, cipher=load_cipher(settings))
-    upgrade(engine)
+    if settings.migrate_on_start:
+        upgrade(engine)
+    else:
+        require_current_schema(engine)
     verify_key(engine, metadata)
     return engine
+
+
+def require_current_schema(engine: Engine) -> None:
+    """LIF_MIGRATE_ON_START=false: refuse a database behind the code instead of migrating it
+    (this process may run as a role that cannot change the schema)."""
+    try:
+        check_ready(engine)
+    except SchemaBehind as error:
+        raise SchemaBehind(
+            f"{str(error).removesuffix('.')} as the role that owns the schema "
+            "(LIF_MIGRATE_ON_START is false, so this process does not migrate)."
+        ) from error
 
 
 def make_privacy_service(

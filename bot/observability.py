@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import importlib.metadata
 import json
 import logging
 import time
@@ -14,7 +15,17 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, Metric
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    Info,
+    Metric,
+    PlatformCollector,
+    ProcessCollector,
+)
 from prometheus_client.samples import Sample
 
 if TYPE_CHECKING:
@@ -137,10 +148,24 @@ class ContextThreadPool(ThreadPoolExecutor):
 
 
 class Metrics:
-    """Every metric LIF Coach exports, registered on one registry per process."""
+    """Every metric LIF Coach exports, registered on one registry per process.
+
+    `registry` holds the counters and histograms, which work processes send to the serving
+    process to be added up (bot/slack/work_processes.py). `runtime` holds what describes one
+    process (process_*, python_*, lif_build_info, the readiness checks): it is never sent, so
+    the serving process's /metrics shows its own, not a sum that would mean nothing (a start
+    time added up) nor one series per process under the same name.
+    """
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry()
+        self.runtime = runtime_registry()
+        self.readiness_check_ok = Gauge(
+            "lif_readiness_check_ok",
+            "1 if the readiness check passed at the last GET /readyz, else 0",
+            ["check"],
+            registry=self.runtime,
+        )
         self._sources: list[Callable[[], Iterable[Metric]]] = []
         r = self.registry
         self.ack_seconds = Histogram(
@@ -186,10 +211,9 @@ class Metrics:
         self._sources.append(source)
 
     def exposed(self) -> CollectorRegistry:
-        """What /metrics shows: this process's metrics, plus any added sources, summed."""
-        if not self._sources:
-            return self.registry
-        return _Summed(self.registry, tuple(self._sources))
+        """What /metrics shows: this process's metrics with any added sources summed in, and
+        this process's runtime series."""
+        return _Exposed(self.registry, self.runtime, tuple(self._sources))
 
     def observe_llm_call(self, call: LlmCall) -> None:
         """Count one model call: its outcome, latency and tokens."""
@@ -234,18 +258,47 @@ class TimedRetriever:
             self._seconds.labels("context").observe(time.perf_counter() - started)
 
 
-class _Summed(CollectorRegistry):
-    """A registry that shows this process's metrics summed with other processes'."""
+def runtime_registry() -> CollectorRegistry:
+    """prometheus-client's process_* (CPU, memory, open files, start time) and python_* (gc,
+    version) series, and lif_build_info{version}, for this process alone."""
+    registry = CollectorRegistry()
+    ProcessCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    GCCollector(registry=registry)
+    build = Info("lif_build", "The LIF Coach release this process runs", registry=registry)
+    build.info({"version": build_version()})
+    return registry
+
+
+def build_version() -> str:
+    """The installed package's version."""
+    try:
+        return importlib.metadata.version("lif-coach")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout never installed
+        return "unknown"
+
+
+class _Exposed(CollectorRegistry):
+    """A registry that shows this process's metrics summed with other processes', then this
+    process's runtime series."""
 
     def __init__(
-        self, own: CollectorRegistry, sources: tuple[Callable[[], Iterable[Metric]], ...]
+        self,
+        own: CollectorRegistry,
+        runtime: CollectorRegistry,
+        sources: tuple[Callable[[], Iterable[Metric]], ...],
     ) -> None:
         super().__init__(auto_describe=False)
         self.own = own
+        self.runtime = runtime
         self.sources = sources
 
     def collect(self) -> Iterator[Metric]:
-        yield from merged(self.own.collect(), *(source() for source in self.sources))
+        if self.sources:
+            yield from merged(self.own.collect(), *(source() for source in self.sources))
+        else:
+            yield from self.own.collect()
+        yield from self.runtime.collect()
 
 
 def merged(*sources: Iterable[Metric]) -> list[Metric]:

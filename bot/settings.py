@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     # HTTP mode: processes for the work after each ack (bot/slack/work_processes.py); 0: here.
     work_processes: int = Field(default=0, ge=0, le=16)
 
+    # Operations: where the probes and metrics are served, and who migrates the schema.
+    # LIF_METRICS_PORT: /healthz, /readyz and /metrics on a port of their own (unset: on PORT).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # LIF_MIGRATE_ON_START=false: a process checks that the schema is current instead of
+    # migrating it, so it can run as a database role that cannot change the schema.
+    migrate_on_start: bool = True
+
     # The optional LLM coach (issue: LLM through LangChain). Unset model: the offline coach.
     llm_model: str | None = None  # "provider:model", for LangChain's init_chat_model
     llm_base_url: str | None = None

@@ -1,25 +1,20 @@
 """Running the bot: Socket Mode when SLACK_APP_TOKEN is set, otherwise HTTP under uvicorn.
 
-Both modes serve the probes on PORT: GET /healthz (the process is up), GET /readyz (the database
-and Chroma answer and the migrations are current) and GET /metrics (Prometheus text). In HTTP
-mode they sit beside POST /slack/events; in Socket Mode a small uvicorn server in a thread
-serves them alone.
+Both modes serve the probes and the metrics (bot/slack/probes.py): in HTTP mode beside
+POST /slack/events on PORT, or on LIF_METRICS_PORT when it is set; in Socket Mode from a small
+uvicorn server in a thread, on LIF_METRICS_PORT or else PORT.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
-import socket
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 import uvicorn
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SecretStr
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -28,7 +23,7 @@ from slack_bolt.error import BoltError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.container import Coach, freeze_start_up_objects
@@ -38,19 +33,20 @@ from bot.slack import oauth
 from bot.slack.acking import AckFirstApp, Handoff
 from bot.slack.app import LISTENER_THREADS, make_slack_app
 from bot.slack.nudge_sender import make_check_in_loop
+from bot.slack.probes import (
+    HTTP_HOST,
+    Check,
+    make_probe_app,
+    make_probe_routes,
+    readiness_checks,
+    start_probe_server,
+)
 
 logger = logging.getLogger(__name__)
 
 GRACEFUL_SHUTDOWN_SECONDS = 10  # for the requests in flight when serve is told to stop
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
-READY_PATH = "/readyz"
-METRICS_PATH = "/metrics"
-HTTP_HOST = "0.0.0.0"  # all interfaces: the usual need inside a container
-READY_TIMEOUT_S = 3.0  # under the chart's readiness probe timeout
-
-Check = Callable[[], object]  # raises when what it checks cannot be used
 
 
 class _Startable(Protocol):
@@ -61,71 +57,20 @@ class _Stoppable(Protocol):
     def stop(self) -> None: ...
 
 
-@runtime_checkable
-class HasHeartbeat(Protocol):
-    """A retriever backed by a Chroma client that can be asked whether it answers."""
-
-    def heartbeat(self) -> int: ...
-
-
 SocketModeFactory = Callable[[App, str], _Startable]
 HttpRunner = Callable[[Starlette, int], None]
 ProbeStarter = Callable[[Starlette, int], _Stoppable]
 
 
-def readiness_checks(coach: Coach) -> dict[str, Check]:
-    """What /readyz checks: the database (reachable, migrated), and Chroma when it is used."""
-    from bot.storage.database import check_ready
-
-    checks: dict[str, Check] = {"database": lambda: check_ready(coach.engine)}
-    if isinstance(coach.retriever, HasHeartbeat):
-        checks["chroma"] = coach.retriever.heartbeat
-    return checks
-
-
-def make_probe_routes(coach: Coach, checks: Mapping[str, Check] | None = None) -> list[Route]:
-    """GET /healthz, /readyz and /metrics."""
-    checks = readiness_checks(coach) if checks is None else checks
-
-    async def healthz(_: Request) -> Response:
-        return JSONResponse({"ok": True})  # answering at all is the proof of life
-
-    async def readyz(_: Request) -> Response:
-        results = dict(
-            zip(checks, await asyncio.gather(*map(_run_check, checks.values())), strict=True)
-        )
-        failed = [name for name, result in results.items() if result != "ok"]
-        if failed:
-            logger.warning("not ready: %s", "; ".join(f"{n}: {results[n]}" for n in failed))
-            body = {"ok": False, "failed": failed, "checks": results}
-            return JSONResponse(body, status_code=503)
-        return JSONResponse({"ok": True, "checks": results})
-
-    async def metrics(_: Request) -> Response:
-        return Response(generate_latest(coach.metrics.exposed()), media_type=CONTENT_TYPE_LATEST)
-
-    return [
-        Route(HEALTH_PATH, healthz, methods=["GET"]),
-        Route(READY_PATH, readyz, methods=["GET"]),
-        Route(METRICS_PATH, metrics, methods=["GET"]),
-    ]
-
-
-async def _run_check(check: Check) -> str:
-    """Why the check failed (its message: no secrets or personal data in these), or "ok"."""
-    try:
-        await asyncio.wait_for(run_in_threadpool(check), READY_TIMEOUT_S)
-    except TimeoutError:
-        return f"no answer within {READY_TIMEOUT_S:.0f} s"
-    except Exception as error:
-        return f"{type(error).__name__}: {str(error)[:300]}"
-    return "ok"
-
-
 def make_asgi_app(
-    coach: Coach, *, app: App | None = None, checks: Mapping[str, Check] | None = None
+    coach: Coach,
+    *,
+    app: App | None = None,
+    checks: Mapping[str, Check] | None = None,
+    probes: bool = True,
 ) -> Starlette:
-    """Starlette with Bolt at POST /slack/events, beside the probes and the metrics."""
+    """Starlette with Bolt at POST /slack/events, beside the probes and the metrics unless
+    `probes` is false (they are served on a port of their own)."""
     if coach.settings.slack_signing_secret is None:
         raise SettingsError("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack")
     bolt = app or make_slack_app(coach)
@@ -163,52 +108,7 @@ def make_asgi_app(
             Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
     # -- end of OAuth install mode ------------------------------------------------------------
-    return Starlette(routes=routes + make_probe_routes(coach, checks))
-
-
-def make_probe_app(coach: Coach, checks: Mapping[str, Check] | None = None) -> Starlette:
-    """The probes and the metrics alone, for Socket Mode."""
-    return Starlette(routes=make_probe_routes(coach, checks))
-
-
-class BackgroundServer:
-    """uvicorn serving an ASGI app from a daemon thread (the probes in Socket Mode)."""
-
-    def __init__(self, asgi: Starlette, port: int, host: str = HTTP_HOST) -> None:
-        config = uvicorn.Config(
-            asgi, host=host, port=port, log_config=None, lifespan="off", access_log=False
-        )
-        self.server = uvicorn.Server(config)
-        self.socket = socket.create_server((host, port), reuse_port=False)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        """The port it listens on (useful when started on port 0)."""
-        return int(self.socket.getsockname()[1])
-
-    def start(self, timeout: float = 10.0) -> BackgroundServer:
-        """Start serving; returns once uvicorn is up."""
-        self.thread.start()
-        deadline = time.monotonic() + timeout
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the probe server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and close the socket."""
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.socket.close()
-
-
-def start_probe_server(asgi: Starlette, port: int) -> BackgroundServer:
-    """Serve the probes on PORT from a background thread."""
-    return BackgroundServer(asgi, port).start()
+    return Starlette(routes=routes + (make_probe_routes(coach, checks) if probes else []))
 
 
 def serve(
@@ -216,12 +116,13 @@ def serve(
     *,
     socket_mode: SocketModeFactory = SocketModeHandler,
     run_http: HttpRunner | None = None,
-    start_probes: ProbeStarter | None = None,
+    start_probes: ProbeStarter = start_probe_server,
 ) -> None:
     """Run the bot until stopped: Socket Mode if SLACK_APP_TOKEN is set, else HTTP on PORT."""
     settings = coach.settings
+    _check_metrics_port(settings.metrics_port, settings.port)
     if oauth.is_oauth_mode(settings):
-        _serve_installs(coach, run_http or run_uvicorn)
+        _serve_installs(coach, run_http or run_uvicorn, start_probes)
         return
     _require(settings.slack_bot_token, "SLACK_BOT_TOKEN", "xoxb-")
     if settings.slack_app_token is not None:
@@ -229,10 +130,9 @@ def serve(
         if settings.work_processes:
             logger.warning("LIF_WORK_PROCESSES applies to HTTP mode: in Socket Mode, unused")
         app = _verified_app(coach)
-        probes = (start_probes or start_probe_server)(make_probe_app(coach), settings.port)
-        logger.info(
-            "LIF Coach is connecting to Slack in Socket Mode (probes on port %s)", settings.port
-        )
+        port = settings.metrics_port or settings.port
+        probes = start_probes(make_probe_app(coach), port)
+        logger.info("LIF Coach is connecting to Slack in Socket Mode (probes on port %s)", port)
         try:
             freeze_start_up_objects()
             with make_check_in_loop(coach):  # follow-up check-ins go out from this process
@@ -243,11 +143,41 @@ def serve(
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
     _one_line_per_slack_request()
     with work_processes(coach) as (handoff, checks):
-        asgi = make_asgi_app(coach, app=_verified_app(coach, handoff), checks=checks)
+        bolt = _verified_app(coach, handoff)
         logger.info("LIF Coach is listening on port %s at %s", settings.port, EVENTS_PATH)
+        _serve_http(coach, bolt, checks, run_http or run_uvicorn, start_probes)
+
+
+def _serve_http(
+    coach: Coach,
+    bolt: App,
+    checks: Mapping[str, Check],
+    run_http: HttpRunner,
+    start_probes: ProbeStarter,
+) -> None:
+    """Slack's endpoints on PORT until stopped, with the probes and the metrics beside them,
+    or on LIF_METRICS_PORT when it is set."""
+    settings = coach.settings
+    own_port = settings.metrics_port
+    asgi = make_asgi_app(coach, app=bolt, checks=checks, probes=own_port is None)
+    probes = start_probes(make_probe_app(coach, checks), own_port) if own_port else None
+    if own_port:
+        logger.info("Probes and metrics on port %s", own_port)
+    try:
         freeze_start_up_objects()
         with make_check_in_loop(coach):  # follow-up check-ins go out from this process
-            (run_http or run_uvicorn)(asgi, settings.port)
+            run_http(asgi, settings.port)
+    finally:
+        if probes is not None:
+            probes.stop()
+
+
+def _check_metrics_port(metrics_port: int | None, port: int) -> None:
+    if metrics_port == port:
+        raise SettingsError(
+            f"LIF_METRICS_PORT is PORT ({port}): give the probes and metrics a port of their "
+            "own, or unset LIF_METRICS_PORT to serve them on PORT"
+        )
 
 
 @contextmanager
@@ -267,7 +197,7 @@ def work_processes(coach: Coach) -> Iterator[tuple[Handoff | None, dict[str, Che
         yield processes.submit, checks | {"work_processes": processes.check}
 
 
-def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
+def _serve_installs(coach: Coach, run_http: HttpRunner, start_probes: ProbeStarter) -> None:
     """OAuth install mode: HTTP only, since Slack sends installers back to /slack/oauth_redirect."""
     settings = coach.settings
     if settings.slack_app_token is not None:
@@ -277,16 +207,15 @@ def _serve_installs(coach: Coach, run_http: HttpRunner) -> None:
     _require(settings.slack_signing_secret, "SLACK_SIGNING_SECRET", "")
     _one_line_per_slack_request()
     with work_processes(coach) as (handoff, checks):
-        asgi = make_asgi_app(coach, app=make_slack_app(coach, handoff=handoff), checks=checks)
+        bolt = make_slack_app(coach, handoff=handoff)
         logger.info(
             "LIF Coach is listening on port %s at %s (installs at %s)",
             settings.port,
             EVENTS_PATH,
             oauth.INSTALL_PATH,
         )
-        freeze_start_up_objects()
-        with make_check_in_loop(coach):  # check-ins go out with each workspace's installed token
-            run_http(asgi, settings.port)
+        # check-ins go out with each workspace's installed token
+        _serve_http(coach, bolt, checks, run_http, start_probes)
 
 
 def _one_line_per_slack_request() -> None:

@@ -31,6 +31,10 @@ class DatabaseError(Exception):
     """The database cannot be used; the message says what to do."""
 
 
+class SchemaBehind(DatabaseError):
+    """The database is at an older migration than the code's newest."""
+
+
 def make_engine(url: str, *, cipher: Cipher | None = None) -> Engine:
     """An engine for a sqlite:/// or postgresql:// URL; creates a SQLite file's folder.
 
@@ -173,7 +177,7 @@ def check_ready(engine: Engine) -> None:
     except DBAPIError as error:
         raise DatabaseError(_unreachable(engine, error)) from error
     if revision != head_revision() and not _is_newer(revision):
-        raise DatabaseError(
+        raise SchemaBehind(
             f"The database is at migration {revision or 'none'}, not {head_revision()}: "
             "run `lif-coach db upgrade`."
         )

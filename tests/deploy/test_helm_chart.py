@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from typing import Any
+from unittest import mock
 
 import kubernetes_validate
 import pytest
 import yaml
 from kubernetes_validate.utils import all_versions
 
-from bot.slack.server import GRACEFUL_SHUTDOWN_SECONDS
+from bot.settings import Settings
+from bot.slack import oauth
+from bot.slack.oauth import INSTALL_PATH, REDIRECT_PATH
+from bot.slack.server import EVENTS_PATH, GRACEFUL_SHUTDOWN_SECONDS
 from bot.slack.work_processes import STOP_SECONDS
 from tests.deploy.chart import (
     RELEASE,
@@ -32,6 +37,7 @@ from tests.deploy.support import (
     secret_env_names,
     unknown_env_names,
 )
+from tests.keys import TEST_KEY
 
 FULLNAME = f"{RELEASE}-lif-coach"
 EXTERNAL_CHROMA = "http://chroma.shared-services.svc:8000"
@@ -42,6 +48,9 @@ SCENARIOS: dict[str, dict[str, Any]] = {
     "external chroma": {"chroma": {"enabled": False, "externalUrl": EXTERNAL_CHROMA}},
     "embedded chroma": {"chroma": {"enabled": False}},
     "socket mode": {"slack": {"mode": "socket"}},
+    "oauth mode": {"slack": {"mode": "oauth"}, "ingress": {"enabled": True}},
+    "one database role": {"secrets": {"keys": {"migrationDatabaseUrl": ""}}},
+    "chroma disruption budget": {"chroma": {"podDisruptionBudget": {"enabled": True}}},
     "everything on": {
         "ingress": {"enabled": True, "className": "nginx", "tlsSecretName": "lif-coach-tls"},
         "metrics": {"serviceMonitor": {"enabled": True, "labels": {"release": "prometheus"}}},
@@ -85,7 +94,8 @@ def test_the_defaults_render_the_bot_its_migration_and_a_chroma_server() -> None
         "Deployment",
         "Job",  # lif-coach db upgrade
         "Job",  # lif-coach index
-        "NetworkPolicy",
+        "NetworkPolicy",  # the bot pods
+        "NetworkPolicy",  # the Chroma server
         "PodDisruptionBudget",
         "Service",  # the bot
         "Service",  # the Chroma server
@@ -110,13 +120,22 @@ def test_the_charts_app_version_is_the_packages_version() -> None:
     assert chart["appVersion"] == project["version"]
 
 
-def test_liveness_and_readiness_probe_health_and_readiness_on_the_http_port() -> None:
-    bot = _bot(render())
-    assert bot["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
-    assert bot["startupProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
-    assert bot["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
-    port = next(p["containerPort"] for p in bot["ports"] if p["name"] == "http")
-    assert _env(bot)["PORT"]["value"] == str(port)
+def test_the_probes_and_metrics_have_a_port_of_their_own_apart_from_slacks() -> None:
+    manifests = render(SCENARIOS["everything on"])
+    bot = _bot(manifests)
+    assert bot["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert bot["startupProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert bot["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+    ports = {p["name"]: p["containerPort"] for p in bot["ports"]}
+    assert _env(bot)["PORT"]["value"] == str(ports["http"])
+    assert _env(bot)["LIF_METRICS_PORT"]["value"] == str(ports["metrics"])
+    assert ports["metrics"] != ports["http"]
+    service = one(manifests, "Service", FULLNAME)["spec"]["ports"]
+    assert {p["name"]: p["targetPort"] for p in service} == {"http": "http", "metrics": "metrics"}
+    monitor = one(manifests, "ServiceMonitor")["spec"]["endpoints"]
+    assert [(e["port"], e["path"]) for e in monitor] == [("metrics", "/metrics")]
+    ingress = one(manifests, "Ingress")["spec"]["rules"][0]["http"]["paths"]
+    assert {p["backend"]["service"]["port"]["name"] for p in ingress} == {"http"}
 
 
 def test_a_stopping_pod_has_time_for_each_stage_of_its_shutdown_before_it_is_killed() -> None:
@@ -162,7 +181,8 @@ def test_the_bot_uses_the_releases_chroma_server_by_default() -> None:
 
 def test_an_external_chroma_url_replaces_the_server() -> None:
     manifests = render(SCENARIOS["external chroma"])
-    assert {"StatefulSet", "NetworkPolicy"}.isdisjoint(m.kind for m in manifests)
+    assert "StatefulSet" not in {m.kind for m in manifests}
+    assert f"{FULLNAME}-chroma" not in {m.name for m in manifests}
     for where, container in _lif_coach_containers(manifests):
         assert _env(container)["LIF_CHROMA_URL"]["value"] == EXTERNAL_CHROMA, where
 
@@ -188,7 +208,8 @@ def test_socket_mode_uses_the_app_token_and_no_signing_secret() -> None:
     [
         ({"slack": {"mode": "socket"}, "replicaCount": 10}, "at most 9"),
         ({"slack": {"mode": "socket"}, "ingress": {"enabled": True}}, "no public endpoint"),
-        ({"slack": {"mode": "webhook"}}, "use http or socket"),
+        ({"slack": {"mode": "webhook"}}, "use http, oauth or socket"),
+        ({"metricsPort": 3000}, "a port other than containerPort"),
         ({"chroma": {"externalUrl": EXTERNAL_CHROMA}}, "not both"),
         ({"secrets": {"existingSecret": ""}}, "secrets.existingSecret"),
     ],
@@ -219,13 +240,137 @@ def test_selectors_find_the_pods_they_are_meant_for() -> None:
     assert _matches(budget["selector"]["matchLabels"], bot_labels)
     monitor = one(manifests, "ServiceMonitor")["spec"]
     assert _matches(monitor["selector"]["matchLabels"], service["metadata"]["labels"])
-    assert monitor["endpoints"][0] == {"port": "http", "path": "/metrics", "interval": "30s"}
+    assert monitor["endpoints"][0] == {"port": "metrics", "path": "/metrics", "interval": "30s"}
     chroma_labels = one(manifests, "StatefulSet")["spec"]["template"]["metadata"]["labels"]
-    policy = one(manifests, "NetworkPolicy")["spec"]
+    policy = one(manifests, "NetworkPolicy", f"{FULLNAME}-chroma")["spec"]
     assert _matches(policy["podSelector"]["matchLabels"], chroma_labels)
     allowed = policy["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
     for where, template in pod_templates(manifests):
         assert _matches(allowed, template["metadata"]["labels"]), f"{where} cannot reach Chroma"
+
+
+def _settings_from(container: dict[str, Any]) -> Settings:
+    """The Settings a container's environment gives (each secret read as a dummy value)."""
+    env = {
+        name: entry.get("value", f"{name.lower()}-from-the-secret")
+        for name, entry in _env(container).items()
+    }
+    env["LIF_DATABASE_URL"] = "postgresql://lif@db.example:5432/lif"
+    env["LIF_ENCRYPTION_KEY"] = TEST_KEY
+    mine = {k: v for k, v in os.environ.items() if not k.startswith(("LIF_", "SLACK_"))}
+    with mock.patch.dict(os.environ, mine | env, clear=True):
+        return Settings()
+
+
+def test_oauth_mode_takes_the_client_id_and_secret_from_the_secret_and_no_bot_token() -> None:
+    manifests = render(SCENARIOS["oauth mode"] | {"nudges": {"cronJob": {"enabled": True}}})
+    cron = one(manifests, "CronJob")["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    for container in (_bot(manifests), cron["containers"][0]):  # the check-ins too
+        env = _env(container)
+        assert env["SLACK_CLIENT_ID"]["valueFrom"]["secretKeyRef"]["key"] == "slack-client-id"
+        secret_key = env["SLACK_CLIENT_SECRET"]["valueFrom"]["secretKeyRef"]["key"]
+        assert secret_key == "slack-client-secret"
+        assert "secretKeyRef" in env["SLACK_SIGNING_SECRET"]["valueFrom"]
+        assert {"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"}.isdisjoint(env)
+        assert oauth.is_oauth_mode(_settings_from(container)), "the bot runs the install flow"
+    assert not oauth.is_oauth_mode(_settings_from(_bot(render())))
+    ingress = one(manifests, "Ingress")["spec"]["rules"][0]["http"]["paths"]
+    paths = [(p["path"], p["pathType"]) for p in ingress]
+    assert paths == [(path, "Exact") for path in (EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH)]
+    notes = render_files(SCENARIOS["oauth mode"])["lif-coach/templates/NOTES.txt"]
+    assert "https://lif-coach.example.org/slack/install" in notes
+
+
+def test_pods_check_the_schema_and_only_the_migration_job_connects_as_its_owner() -> None:
+    manifests = render({"nudges": {"cronJob": {"enabled": True}}})
+    migrate = one(manifests, "Job", f"{FULLNAME}-migrate")["spec"]["template"]["spec"]
+    owner = _env(migrate["containers"][0])["LIF_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert owner == {"name": "lif-coach", "key": "migration-database-url"}
+    others = [(w, c) for w, c in _lif_coach_containers(manifests) if "migrate" not in w]
+    assert len(others) == 3  # the bot, the index Job, the nudges CronJob
+    for where, container in others:
+        env = _env(container)
+        role = env["LIF_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        assert role == {"name": "lif-coach", "key": "database-url"}, where
+        assert env["LIF_MIGRATE_ON_START"]["value"] == "false", where
+        assert _settings_from(container).migrate_on_start is False, where
+    one_role = render(SCENARIOS["one database role"])
+    migrate = one(one_role, "Job", f"{FULLNAME}-migrate")["spec"]["template"]["spec"]
+    assert _env(migrate["containers"][0])["LIF_DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {
+        "name": "lif-coach",
+        "key": "database-url",
+    }
+    on_start = _env(_bot(render({"migrations": {"onStart": True}})))
+    assert on_start["LIF_MIGRATE_ON_START"]["value"] == "true"
+
+
+def _bot_policy(manifests: list[Manifest]) -> dict[str, Any]:
+    return one(manifests, "NetworkPolicy", FULLNAME)["spec"]
+
+
+def _ports(rule: dict[str, Any]) -> list[tuple[int, str]]:
+    return [(port["port"], port["protocol"]) for port in rule["ports"]]
+
+
+def test_the_bot_pods_take_slack_from_the_ingress_controller_and_metrics_from_monitoring() -> None:
+    manifests = render()
+    policy = _bot_policy(manifests)
+    bot_labels = one(manifests, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    assert _matches(policy["podSelector"]["matchLabels"], bot_labels)
+    assert policy["policyTypes"] == ["Ingress", "Egress"]
+    slack_in, metrics_in = policy["ingress"]
+    assert _ports(slack_in) == [(3000, "TCP")]
+    controller = {"kubernetes.io/metadata.name": "ingress-nginx"}
+    assert slack_in["from"] == [{"namespaceSelector": {"matchLabels": controller}}]
+    assert _ports(metrics_in) == [(9090, "TCP")]
+    monitoring = {"kubernetes.io/metadata.name": "monitoring"}
+    assert metrics_in["from"] == [{"namespaceSelector": {"matchLabels": monitoring}}]
+    socket = _bot_policy(render(SCENARIOS["socket mode"]))
+    assert [_ports(rule) for rule in socket["ingress"]] == [[(9090, "TCP")]], "no Slack port"
+    assert not [
+        m
+        for m in render({"networkPolicy": {"enabled": False}})
+        if m.name == FULLNAME and m.kind == "NetworkPolicy"
+    ]
+
+
+def test_the_bot_pods_reach_only_dns_postgresql_chroma_and_https() -> None:
+    manifests = render()
+    dns, postgresql, chroma, https = _bot_policy(manifests)["egress"]
+    assert _ports(dns) == [(53, "UDP"), (53, "TCP")] and "to" not in dns
+    assert _ports(postgresql) == [(5432, "TCP")]
+    assert _ports(chroma) == [(8000, "TCP")]
+    chroma_labels = one(manifests, "StatefulSet")["spec"]["template"]["metadata"]["labels"]
+    assert _matches(chroma["to"][0]["podSelector"]["matchLabels"], chroma_labels)
+    assert _ports(https) == [(443, "TCP")]
+    external = _bot_policy(render(SCENARIOS["external chroma"]))["egress"]
+    assert [_ports(rule) for rule in external] == [
+        [(53, "UDP"), (53, "TCP")],
+        [(5432, "TCP")],
+        [(8000, "TCP")],
+        [(443, "TCP")],
+    ]
+    assert "to" not in external[2], "an external server's address is the operator's to narrow"
+    embedded = _bot_policy(render(SCENARIOS["embedded chroma"]))["egress"]
+    assert [_ports(rule) for rule in embedded] == [
+        [(53, "UDP"), (53, "TCP")],
+        [(5432, "TCP")],
+        [(443, "TCP")],
+    ]
+    database = [{"ipBlock": {"cidr": "10.20.0.0/24"}}]
+    narrowed = render({"networkPolicy": {"egress": {"postgresql": {"to": database}}}})
+    assert _bot_policy(narrowed)["egress"][1]["to"] == database
+
+
+def test_the_chroma_pod_may_get_a_disruption_budget_but_not_by_default() -> None:
+    assert [m.name for m in render() if m.kind == "PodDisruptionBudget"] == [FULLNAME]
+    manifests = render(SCENARIOS["chroma disruption budget"])
+    budget = one(manifests, "PodDisruptionBudget", f"{FULLNAME}-chroma")["spec"]
+    assert budget["minAvailable"] == 1
+    chroma_labels = one(manifests, "StatefulSet")["spec"]["template"]["metadata"]["labels"]
+    bot_labels = one(manifests, "Deployment")["spec"]["template"]["metadata"]["labels"]
+    assert _matches(budget["selector"]["matchLabels"], chroma_labels)
+    assert not _matches(budget["selector"]["matchLabels"], bot_labels)
 
 
 # ---- properties every scenario keeps

@@ -188,3 +188,14 @@ def alive(pid: int) -> bool:
     except (OSError, IndexError):
         return False
     return state not in ("Z", "X")
+
+
+def start_time(pid: int) -> float:
+    """When a process started, in seconds since the epoch, as process_start_time_seconds says."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    boot = next(
+        float(line.split()[1])
+        for line in Path("/proc/stat").read_text().splitlines()
+        if line.startswith("btime ")
+    )
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")

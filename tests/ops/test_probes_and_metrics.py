@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import logging
 from collections.abc import Callable
@@ -14,12 +15,15 @@ from starlette.testclient import TestClient
 from bot.container import Coach
 from bot.llm.metrics import LlmCall
 from bot.observability import JsonFormatter, Metrics, MetricsRecorder, SkipAccessLines
-from bot.slack.server import BackgroundServer, make_asgi_app, make_probe_app, readiness_checks
+from bot.slack.probes import BackgroundServer, make_probe_app, readiness_checks
+from bot.slack.server import make_asgi_app
+from bot.slack.work_processes import _families
 from bot.storage.database import check_ready, head_revision, upgrade
 from tests.ops.processes import get
 from tests.slack.driver import SlackUser
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import RunningBot
+from tests.slack.test_failures import Outage
 
 METRIC_NAMES = [
     "lif_slack_ack_seconds",
@@ -51,19 +55,38 @@ def _set_revision(coach: Coach, revision: str) -> None:
         connection.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
 
 
-def test_readyz_names_chroma_when_it_does_not_answer(make_coach: Callable[[], Coach]) -> None:
+def test_a_chroma_that_does_not_answer_leaves_the_bot_ready_and_says_it_is_degraded(
+    make_coach: Callable[[], Coach],
+) -> None:
+    # One Chroma pod restarting must not take every bot pod out of the Service: retrieval is
+    # an aid, and every step works without it.
     coach = make_coach()
     assert list(readiness_checks(coach)) == ["database"]  # the fake retriever uses no Chroma
     coach.retriever = ChromaDown(coach.retriever)  # type: ignore[assignment]
     with TestClient(make_asgi_app(coach)) as client:
         ready = client.get("/readyz")
-        assert ready.status_code == 503
-        assert ready.json()["failed"] == ["chroma"]
-        assert ready.json()["checks"] == {
-            "database": "ok",
-            "chroma": "ConnectionError: Could not connect to a Chroma server",
+        assert ready.status_code == 200
+        assert ready.json() == {
+            "ok": True,
+            "degraded": ["chroma"],
+            "checks": {
+                "database": "ok",
+                "chroma": "degraded: ConnectionError: Could not connect to a Chroma server",
+            },
         }
         assert client.get("/healthz").status_code == 200
+        passed = coach.metrics.runtime.get_sample_value
+        assert passed("lif_readiness_check_ok", {"check": "chroma"}) == 0
+        assert passed("lif_readiness_check_ok", {"check": "database"}) == 1
+
+        outage = Outage(coach.engine)  # the database down too: not ready, for the database
+        outage.begin()
+        try:
+            down = client.get("/readyz")
+        finally:
+            outage.end()
+        assert down.status_code == 503 and down.json()["failed"] == ["database"]
+        assert down.json()["checks"]["chroma"].startswith("degraded: ConnectionError")
     coach.engine.dispose()
 
 
@@ -215,3 +238,42 @@ def test_metrics_from_other_processes_are_summed_into_one_exposition() -> None:
         if line.startswith('lif_slack_messages_posted_created{method="chat.postMessage"}')
     ]
     assert len(created) == 1  # the earliest of the two processes' start times
+
+
+def _sample_lines(exposition: str, name: str) -> list[str]:
+    return [line for line in exposition.splitlines() if line.split("{")[0].split(" ")[0] == name]
+
+
+def test_metrics_describe_the_process_and_the_release_it_runs(bot: RunningBot) -> None:
+    status, body = get(f"{bot.url}/metrics")
+
+    assert status == 200
+    samples = _samples(body)
+    for name in (
+        "process_resident_memory_bytes",
+        "process_cpu_seconds_total",
+        "process_open_fds",
+        "process_start_time_seconds",
+    ):
+        assert samples[name] > 0, name
+    assert samples['python_gc_collections_total{generation="0"}'] >= 0
+    assert any(name.startswith("python_info{") for name in samples)
+    version = importlib.metadata.version("lif-coach")
+    assert samples[f'lif_build_info{{version="{version}"}}'] == 1
+
+
+def test_work_processes_add_their_counts_but_never_their_process_series() -> None:
+    here, work_a, work_b = Metrics(), Metrics(), Metrics()
+    work_a.messages_posted.labels("chat.postMessage").inc(3)
+    work_b.messages_posted.labels("chat.postMessage").inc(2)
+    here.add_source(lambda: _families(work_a))  # what each work process sends, each second
+    here.add_source(lambda: _families(work_b))
+
+    text_format = generate_latest(here.exposed()).decode()
+
+    assert 'lif_slack_messages_posted_total{method="chat.postMessage"} 5.0' in text_format
+    for name in ("process_start_time_seconds", "process_virtual_memory_bytes", "lif_build_info"):
+        (line,) = _sample_lines(text_format, name)  # one series: the serving process's
+        assert text_format.count(f"# TYPE {name.removesuffix('_info')}") == 1, name
+    start = float(_sample_lines(text_format, "process_start_time_seconds")[0].split()[-1])
+    assert start == here.runtime.get_sample_value("process_start_time_seconds")

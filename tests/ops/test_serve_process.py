@@ -15,7 +15,7 @@ import pytest
 from bot.storage.crypto import KEY_VARIABLE
 from tests.keys import TEST_KEY
 from tests.ops.processes import ChromaServer, ServeProcess, get, get_json
-from tests.slack.driver import SIGNING_SECRET, SlackUser, post
+from tests.slack.driver import SIGNING_SECRET, SlackUser, header, post
 from tests.slack.fake_slack import TOKEN, FakeSlack
 
 ANSWER = "Zebra-crossing handover: Priya covered my bay while I phoned the family."
@@ -79,7 +79,7 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
     assert user.say(ANSWER).status == 200
     user.next_message(timeout=15)
     assert user.click(step, "lif.rate.4").status == 200
-    user.next_message(timeout=15)
+    second = user.next_message(timeout=15)
     status, metrics = get(f"{served.url}/metrics")
     assert status == 200 and 'lif_slack_ack_seconds_count{request_type="command"} 1.0' in metrics
     forged = post(
@@ -90,10 +90,18 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
     )
     assert forged.status == 401
 
+    # The Chroma server restarts (its pod moved, say): the bot stays ready, says retrieval is
+    # degraded, and a person's steps go on without it; then Chroma is back.
     chroma_server.stop()
     status, body = get_json(f"{served.url}/readyz")
-    assert status == 503 and body["failed"] == ["chroma"]
+    assert status == 200 and body["degraded"] == ["chroma"]
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["chroma"].startswith("degraded: ")
     assert get(f"{served.url}/healthz")[0] == 200
+    assert user.click(second, "lif.rate.3").status == 200
+    assert header(user.next_message(timeout=15)) == "Leadership 3 of 9"
+    chroma_server.start()
+    assert get_json(f"{served.url}/readyz")[1]["checks"]["chroma"] == "ok"
     # SIGTERM: uvicorn shuts down gracefully, then serve's own shutdown runs (the check-in
     # loop stops) and it exits 0, not killed by the signal uvicorn raises again afterwards.
     assert served.stop() == 0, served.log()
@@ -109,9 +117,10 @@ def test_serve_answers_probes_logs_json_with_request_ids_and_never_the_answers(
         ("event", 200),
         ("block_actions", 200),
         ("command", 401),
+        ("block_actions", 200),  # while Chroma was down
     ]
     assert all(len(a.get("request_id", "")) == 16 for a in acks)
-    assert len({a["request_id"] for a in acks}) == 4, "one request id per Slack request"
+    assert len({a["request_id"] for a in acks}) == 5, "one request id per Slack request"
     # One line per answered Slack request (its ack line); a refused one keeps its access
     # line too; probes stay out of the access log.
     access = [line for line in lines if line["logger"] == "uvicorn.access"]

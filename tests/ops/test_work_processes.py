@@ -23,6 +23,7 @@ from tests.ops.processes import (
     alive,
     get,
     get_json,
+    start_time,
     wait_for,
     work_processes,
 )
@@ -105,6 +106,10 @@ def test_work_processes_do_the_work_while_the_server_acks(
     wait_for(lambda: posted(served) == len(dm_posts), timeout=5, what="the work processes' counts")
     _, metrics = get(f"{served.url}/metrics")
     assert counter(metrics, 'lif_slack_ack_seconds_count{request_type="block_actions"}') == 2
+    # The process series are the serving process's own: one each, never a sum over processes.
+    started = re.findall(r"^process_start_time_seconds (\S+)$", metrics, re.MULTILINE)
+    assert [float(value) for value in started] == [pytest.approx(start_time(served.pid), abs=0.02)]
+    assert len(re.findall(r"^lif_build_info\{", metrics, re.MULTILINE)) == 1
 
     # A work process that dies is started again, and what it had counted is kept.
     os.kill(workers[0], signal.SIGKILL)

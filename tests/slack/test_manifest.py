@@ -25,7 +25,8 @@ def test_the_manifest_declares_the_command_events_scopes_and_surfaces_the_bot_us
     assert {"chat:write", "commands", "files:write", "im:history", "im:write", "users:read"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
-    assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]
+    assert settings["interactivity"]["is_enabled"]
+    assert settings["socket_mode_enabled"] is False  # HTTP, as the chart and compose run it
     home = features["app_home"]
     assert home["home_tab_enabled"] and home["messages_tab_enabled"]
     assert not home["messages_tab_read_only_enabled"]

@@ -110,10 +110,11 @@ def test_serve_uses_socket_mode_when_an_app_token_is_set(
 def test_serve_runs_http_on_the_port_when_there_is_no_app_token(
     coach_with: Callable[..., Coach],
 ) -> None:
-    socket_mode, http = Recorder(), Recorder()
+    socket_mode, http, probes = Recorder(), Recorder(), ProbeRecorder()
 
-    serve(coach_with(port=8123), socket_mode=socket_mode, run_http=http)
+    serve(coach_with(port=8123), socket_mode=socket_mode, run_http=http, start_probes=probes)
 
+    assert probes.given == [], "without LIF_METRICS_PORT the probes stay on PORT"
     ((asgi, port),) = http.given
     assert isinstance(asgi, Starlette) and port == 8123
     assert [route.path for route in asgi.routes] == [

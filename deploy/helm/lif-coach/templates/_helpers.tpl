@@ -71,7 +71,7 @@ http://{{ include "lif-coach.fullname" . }}-chroma:{{ .Values.chroma.port }}
 
 {{/* Settings the chart sets itself, or that are secrets: refused in config and extraEnv. */}}
 {{- define "lif-coach.reservedNames" -}}
-LIF_DATABASE_URL LIF_ENCRYPTION_KEY LIF_ENVIRONMENT LIF_CHROMA_URL LIF_DATA_DIR PORT LIF_PORT LIF_LLM_API_KEY SLACK_BOT_TOKEN SLACK_SIGNING_SECRET SLACK_APP_TOKEN LIF_SLACK_BOT_TOKEN LIF_SLACK_SIGNING_SECRET LIF_SLACK_APP_TOKEN
+LIF_DATABASE_URL LIF_ENCRYPTION_KEY LIF_ENVIRONMENT LIF_CHROMA_URL LIF_DATA_DIR PORT LIF_PORT LIF_METRICS_PORT LIF_MIGRATE_ON_START LIF_LLM_API_KEY SLACK_BOT_TOKEN SLACK_SIGNING_SECRET SLACK_APP_TOKEN SLACK_CLIENT_ID SLACK_CLIENT_SECRET LIF_SLACK_BOT_TOKEN LIF_SLACK_SIGNING_SECRET LIF_SLACK_APP_TOKEN LIF_SLACK_CLIENT_ID LIF_SLACK_CLIENT_SECRET
 {{- end }}
 
 {{/* A secretKeyRef entry. Call with (dict "name" ENV "secret" SECRET "key" KEY "optional" BOOL). */}}
@@ -86,19 +86,31 @@ LIF_DATABASE_URL LIF_ENCRYPTION_KEY LIF_ENVIRONMENT LIF_CHROMA_URL LIF_DATA_DIR 
       {{- end }}
 {{- end }}
 
-{{/* The environment of a LIF Coach container. Call with (dict "root" $ "slack" BOOL): only
-the bot and the nudges CronJob (slack true) get the Slack tokens and the LLM key. */}}
+{{/* The environment of a LIF Coach container. Call with (dict "root" $ "slack" BOOL
+"migrate" BOOL): only the bot and the nudges CronJob (slack true) get the Slack credentials
+and the LLM key; only the migration Job (migrate true) connects as the schema's owner. */}}
 {{- define "lif-coach.env" -}}
 {{- $root := .root }}
 {{- $secret := required "secrets.existingSecret: name the Secret that holds LIF Coach's secrets" $root.Values.secrets.existingSecret }}
 {{- $keys := $root.Values.secrets.keys }}
 {{- $reserved := splitList " " (include "lif-coach.reservedNames" $root) }}
-{{- include "lif-coach.secretEnv" (dict "name" "LIF_DATABASE_URL" "secret" $secret "key" $keys.databaseUrl) }}
+{{- $databaseUrl := $keys.databaseUrl }}
+{{- if .migrate }}
+{{- $databaseUrl = $keys.migrationDatabaseUrl | default $keys.databaseUrl }}
+{{- end }}
+{{- include "lif-coach.secretEnv" (dict "name" "LIF_DATABASE_URL" "secret" $secret "key" $databaseUrl) }}
 {{ include "lif-coach.secretEnv" (dict "name" "LIF_ENCRYPTION_KEY" "secret" $secret "key" $keys.encryptionKey) }}
 - name: LIF_ENVIRONMENT
   value: "production"
+- name: LIF_MIGRATE_ON_START
+  value: {{ $root.Values.migrations.onStart | toString | quote }}
 {{- if .slack }}
+{{- if eq $root.Values.slack.mode "oauth" }}
+{{ include "lif-coach.secretEnv" (dict "name" "SLACK_CLIENT_ID" "secret" $secret "key" $keys.slackClientId) }}
+{{ include "lif-coach.secretEnv" (dict "name" "SLACK_CLIENT_SECRET" "secret" $secret "key" $keys.slackClientSecret) }}
+{{- else }}
 {{ include "lif-coach.secretEnv" (dict "name" "SLACK_BOT_TOKEN" "secret" $secret "key" $keys.slackBotToken) }}
+{{- end }}
 {{- if eq $root.Values.slack.mode "socket" }}
 {{ include "lif-coach.secretEnv" (dict "name" "SLACK_APP_TOKEN" "secret" $secret "key" $keys.slackAppToken) }}
 {{- else }}
@@ -112,6 +124,8 @@ the bot and the nudges CronJob (slack true) get the Slack tokens and the LLM key
 {{- end }}
 - name: PORT
   value: {{ $root.Values.containerPort | quote }}
+- name: LIF_METRICS_PORT
+  value: {{ $root.Values.metricsPort | quote }}
 {{- range $name, $value := $root.Values.config }}
 {{- if has $name $reserved }}
 {{- fail (printf "config.%s: the chart sets it, or it is a secret (put secrets in the Secret %q)" $name $secret) }}
@@ -159,8 +173,11 @@ securityContext:
 
 {{/* Stops rendering with a clear message when values contradict each other. */}}
 {{- define "lif-coach.validate" -}}
-{{- if not (has .Values.slack.mode (list "http" "socket")) }}
-{{- fail (printf "slack.mode is %q: use http or socket" .Values.slack.mode) }}
+{{- if not (has .Values.slack.mode (list "http" "oauth" "socket")) }}
+{{- fail (printf "slack.mode is %q: use http, oauth or socket" .Values.slack.mode) }}
+{{- end }}
+{{- if eq (int .Values.metricsPort) (int .Values.containerPort) }}
+{{- fail "metricsPort: give the probes and metrics a port other than containerPort" }}
 {{- end }}
 {{- if and (eq .Values.slack.mode "socket") (gt (int .Values.replicaCount) 9) }}
 {{- fail "replicaCount: Socket Mode allows 10 connections per Slack app, and a rolling update opens one more: use at most 9" }}
