@@ -119,11 +119,11 @@ def show_summary(
 def show_summary_at(
     conversation: Conversation, message_ts: str | None, summary: SummaryView
 ) -> None:
-    """Redraw the summary message a form came from, or post it when there is none (Home)."""
-    if message_ts:
-        conversation.replace(message_ts, build_summary_message(summary))
-    else:
-        conversation.post(build_summary_message(summary))
+    """Redraw the summary message a form came from in the DM, or post it when there is none
+    there (the form came from Home, or its metadata names a message the DM doesn't hold)."""
+    message = build_summary_message(summary)
+    if not conversation.replace(message_ts, message):
+        conversation.post(message)
 
 
 def handle_dm_text(

@@ -24,7 +24,7 @@ from bot.slack.blocks import build_note, build_saved_note, wording
 from bot.slack.blocks.modals import build_goal_modal, build_notice_modal, build_write_modal
 from bot.slack.commands import Subcommand
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import PENDING_KEY, action_value, conversation_for_action, message_origin
+from bot.slack.payloads import PENDING_KEY, action_value, clicked_in_dm, conversation_for_action
 from bot.storage.pending import PendingText, SqlPendingTextStore
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class PatientDataHandlers:
         self, conversation: Conversation, body: Body, held: PendingText, choice: str
     ) -> None:
         """A DM reply: added to the step's text as it is now, if the step is still current."""
-        warning_ts = message_origin(body)[1]
+        warning_ts = clicked_in_dm(body, conversation)
         if choice == "edit":
             conversation.replace(warning_ts, build_note(wording.EDIT_REPLY))
             return
