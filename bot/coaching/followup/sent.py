@@ -23,7 +23,7 @@ def sent_message(
 ) -> NudgeMessage | None:
     """The person's sent message with this platform id (`ref`, a Slack ts), else the check-in
     of `period`; None when neither names a message sent to this person."""
-    record = sent_record(followup, person, ref=ref, period=period)
+    record = _sent_record(followup, person, ref=ref, period=period)
     if record is None:
         return None
     return build_nudge_message(
@@ -35,7 +35,7 @@ def sent_message(
     )
 
 
-def sent_record(
+def _sent_record(
     followup: FollowUpService,
     person: Person,
     *,
