@@ -106,7 +106,7 @@ class ActionHandlers:
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         info = self.service.pause(conversation.person, reflection_id)
         attribute, domain = flows.attribute_and_domain(self.service, attribute_id)
-        _redraw(conversation, body, build_paused_message(attribute, domain, info))
+        _show(conversation, body, build_paused_message(attribute, domain, info))
 
     @acked_first
     def handle_write(self, conversation: Conversation, body: Body) -> None:
@@ -162,7 +162,7 @@ class ActionHandlers:
         """Drop a priority area."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         summary = self.service.drop(conversation.person, reflection_id, attribute_id)
-        _redraw(conversation, body, build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_swap(self, conversation: Conversation, body: Body) -> None:
@@ -170,14 +170,14 @@ class ActionHandlers:
         reflection_id, attribute_id, replacement = ids.unpack(action_value(body), 3)
         person = conversation.person
         summary = self.service.swap(person, reflection_id, attribute_id, replacement)
-        _redraw(conversation, body, build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_add(self, conversation: Conversation, body: Body) -> None:
         """Add the attribute chosen in the menu as a further priority area."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         summary = self.service.add_priority(conversation.person, reflection_id, attribute_id)
-        _redraw(conversation, body, build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_goal(self, conversation: Conversation, body: Body) -> None:
@@ -194,6 +194,12 @@ class ActionHandlers:
 def _redraw(conversation: Conversation, body: Body, message: Message) -> None:
     """Redraw the clicked message, when it is one in the person's DM (never one elsewhere)."""
     conversation.replace(clicked_in_dm(body, conversation), message)
+
+
+def _show(conversation: Conversation, body: Body, message: Message) -> None:
+    """Redraw the clicked message in the DM, or post it there when the click named no message
+    of the DM: it is the only reply the click gets."""
+    conversation.replace_or_post(clicked_in_dm(body, conversation), message)
 
 
 def register(

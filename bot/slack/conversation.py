@@ -130,6 +130,12 @@ class Conversation:
                 logger.exception("chat.update failed; the person's answer is saved regardless")
             return False
 
+    def replace_or_post(self, message_ts: str | None, message: Message) -> None:
+        """Redraw the message at `message_ts` in the DM, or post it anew when the DM holds no
+        such message (a click from Home, or a request that named a message elsewhere)."""
+        if not self.replace(message_ts, message):
+            self.post(message)
+
     def explain(self, text: str) -> None:
         """A short note only the person sees; falls back to the command's response_url."""
         safe = mrkdwn(text, MESSAGE_TEXT)

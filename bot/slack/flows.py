@@ -121,9 +121,7 @@ def show_summary_at(
 ) -> None:
     """Redraw the summary message a form came from in the DM, or post it when there is none
     there (the form came from Home, or its metadata names a message the DM doesn't hold)."""
-    message = build_summary_message(summary)
-    if not conversation.replace(message_ts, message):
-        conversation.post(message)
+    conversation.replace_or_post(message_ts, build_summary_message(summary))
 
 
 def handle_dm_text(

@@ -77,20 +77,20 @@ class PatientDataHandlers:
         """A DM reply: added to the step's text as it is now, if the step is still current."""
         warning_ts = clicked_in_dm(body, conversation)
         if choice == "edit":
-            conversation.replace(warning_ts, build_note(wording.EDIT_REPLY))
+            conversation.replace_or_post(warning_ts, build_note(wording.EDIT_REPLY))
             return
         with self._kept_on_failure(held):
             step = self.service.current(conversation.person, held.reflection_id)
             if not isinstance(step, StepView) or step.attribute.id != held.attribute_id:
                 moved = wording.MOVED_ON.format(attribute_id=held.attribute_id)
-                conversation.replace(warning_ts, build_note(moved))
+                conversation.replace_or_post(warning_ts, build_note(moved))
                 return
             earlier = step.answer.text if step.answer else ""
             links = self._write(conversation, held, flows.joined(earlier, held.text), choice)
         saved = build_saved_note(
             step.attribute, links, added=bool(earlier.strip()), how=SAVED_HOW[choice]
         )
-        conversation.replace(warning_ts, saved)
+        conversation.replace_or_post(warning_ts, saved)
         flows.follow_up(self.service, conversation, held.reflection_id, step.attribute)
 
     def _answer(

@@ -76,6 +76,29 @@ def test_the_summary_is_redrawn_only_in_the_clickers_dm(
     assert channels_written(slack, since) == {user.dm}
 
 
+def test_a_patient_data_choice_naming_another_persons_message_saves_in_the_own_dm(
+    user: SlackUser,
+    colleague_user: SlackUser,
+    slack: FakeSlack,
+    theirs: dict,
+    bot: RunningBot,
+    nurse: Person,
+) -> None:
+    user.command("leadership")
+    user.next_message()
+    user.say("Not sure. Mrs Jones in bed 3 noticed.")
+    warning = user.next_message()
+    since, posts = len(slack.calls), len(slack.calls_to("chat.postMessage"))
+
+    user.send_payload(naming(user.click_payload(warning, "lif.pd.redact"), theirs))
+
+    slack.wait_for(_calls_after(slack, "chat.postMessage", posts), what="the saved note")
+    assert colleague_user.current(theirs) == theirs, "the nurse's words never reach them"
+    assert channels_written(slack, since) == {user.dm}
+    assert "Saved with the patient details removed." in all_text(user.next_message())
+    assert bot.coach.service.resume(nurse).answer.text == "Not sure. [patient identifier] noticed."
+
+
 # -- forms ----------------------------------------------------------------------------------
 
 
