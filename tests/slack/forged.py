@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.slack.driver import SlackUser
 from tests.slack.fake_slack import Call, FakeSlack
 
 # Web API methods that put something in front of someone, and the parameter naming where.
@@ -57,3 +58,10 @@ def channels_written(slack: FakeSlack, since: int) -> set[str]:
 def anything_injected(slack: FakeSlack, since: int) -> bool:
     """Whether any call after the first `since` carried the injected words (modals too)."""
     return any("INJECTED" in json.dumps(c.params) for c in list(slack.calls)[since:])
+
+
+def form_opened_by(user: SlackUser, message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """Click `action_id` on `message`; the modal that opens."""
+    opened = len(user.slack.views)
+    user.click(message, action_id)
+    return user.slack.wait_for(lambda: len(user.slack.views) > opened and user.slack.last_modal())

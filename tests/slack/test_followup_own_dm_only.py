@@ -11,7 +11,7 @@ import pytest
 from bot.coaching.followup.service import FollowUpService
 from bot.coaching.models import Person
 from bot.nudges.dispatcher import Dispatcher
-from tests.slack.driver import SlackUser, action_ids, all_text, header
+from tests.slack.driver import SlackUser, all_text, header
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.followup_support import (  # noqa: F401 (fixtures)
     bot,
@@ -28,6 +28,7 @@ from tests.slack.forged import (
     INJECTED_BLOCK,
     anything_injected,
     channels_written,
+    form_opened_by,
     metadata_naming,
     naming,
     with_injected_blocks,
@@ -35,6 +36,13 @@ from tests.slack.forged import (
 from tests.slack.harness import RunningBot
 
 HEADER = "Check-in: L1 Vision and shared purpose"
+Message = dict[str, Any]
+
+
+@pytest.fixture
+def check_in(bot: RunningBot, user: SlackUser, dispatcher: Dispatcher, nurse: Person) -> Message:
+    """The nurse's first check-in, sent to her DM."""
+    return first_check_in(dispatcher, user, confirmed(bot, nurse))
 
 
 def _how_it_went(response: str, note: str = "") -> dict[str, dict[str, Any]]:
@@ -43,12 +51,6 @@ def _how_it_went(response: str, note: str = "") -> dict[str, dict[str, Any]]:
         "fu_response": {"response": chosen},
         "fu_note": {"note": {"type": "plain_text_input", "value": note or None}},
     }
-
-
-def _note_form(user: SlackUser, slack: FakeSlack, message: dict[str, Any]) -> dict[str, Any]:
-    opened = len(slack.views)
-    user.click(message, "lif.fu.note")
-    return slack.wait_for(lambda: len(slack.views) > opened and slack.last_modal())
 
 
 @pytest.mark.parametrize(
@@ -61,43 +63,30 @@ def _note_form(user: SlackUser, slack: FakeSlack, message: dict[str, Any]) -> di
     ],
 )
 def test_a_check_in_is_redrawn_from_what_is_stored_never_from_the_clicks_blocks(
-    action_id: str,
-    shown_by: str,
-    bot: RunningBot,
-    user: SlackUser,
-    slack: FakeSlack,
-    dispatcher: Dispatcher,
-    nurse: Person,
+    action_id: str, shown_by: str, check_in: Message, user: SlackUser, slack: FakeSlack
 ) -> None:
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
     since, shown = len(slack.calls), len(slack.calls_to(shown_by))
 
-    user.send_payload(with_injected_blocks(user.click_payload(message, action_id)))
+    user.send_payload(with_injected_blocks(user.click_payload(check_in, action_id)))
 
     slack.wait_for(lambda: len(slack.calls_to(shown_by)) > shown, what=shown_by)
     assert not anything_injected(slack, since), "nothing from the payload's blocks is shown"
-    redrawn = slack.last_modal() if shown_by == "views.open" else user.current(message)
+    redrawn = slack.last_modal() if shown_by == "views.open" else user.current(check_in)
     assert redrawn is not None
     assert HEADER in all_text(redrawn)
 
 
 def test_the_note_form_redraws_the_check_in_from_what_is_stored_not_its_own_blocks(
-    bot: RunningBot,
-    user: SlackUser,
-    slack: FakeSlack,
-    dispatcher: Dispatcher,
-    followup: FollowUpService,
-    nurse: Person,
+    check_in: Message, user: SlackUser, slack: FakeSlack, followup: FollowUpService, nurse: Person
 ) -> None:
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
-    form = _note_form(user, slack, message)
+    form = form_opened_by(user, check_in, "lif.fu.note")
     since = len(slack.calls)
 
     forged = dict(form, blocks=[INJECTED_BLOCK, *form["blocks"]])
     assert submit(user, forged, _how_it_went("progress", "We ran the huddle")).body == ""
 
     user.next_message()  # the acknowledgement
-    answered = user.current(message)
+    answered = user.current(check_in)
     assert header(answered) == HEADER
     assert "You answered *Made progress*, with a note." in all_text(answered)
     assert not anything_injected(slack, since)
@@ -105,38 +94,29 @@ def test_the_note_form_redraws_the_check_in_from_what_is_stored_not_its_own_bloc
 
 
 def test_an_answer_naming_another_persons_dm_and_message_acts_only_in_the_own_dm(
-    bot: RunningBot,
+    their_step: Message,
+    colleague_user: SlackUser,
+    check_in: Message,
     user: SlackUser,
     slack: FakeSlack,
-    dispatcher: Dispatcher,
     followup: FollowUpService,
     nurse: Person,
 ) -> None:
-    colleague = SlackUser(user.events_url, slack, user_id="U-COLLEAGUE")
-    colleague.command("leadership")
-    theirs = colleague.next_message()
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
     since, posts = len(slack.calls), len(slack.calls_to("chat.postMessage"))
 
-    user.send_payload(naming(user.click_payload(message, "lif.fu.answer.progress"), theirs))
+    user.send_payload(naming(user.click_payload(check_in, "lif.fu.answer.progress"), their_step))
 
     slack.wait_for(lambda: len(slack.calls_to("chat.postMessage")) > posts, what="the reply")
     assert channels_written(slack, since) == {user.dm}
-    assert colleague.current(theirs) == theirs, "the colleague's message is untouched"
-    assert len(slack.messages_in(colleague.dm)) == 1
+    assert colleague_user.current(their_step) == their_step, "the colleague's step is untouched"
+    assert len(slack.messages_in(colleague_user.dm)) == 1
     assert len(followup.progress(nurse).timeline) == 1, "the answer is kept all the same"
 
 
 def test_a_note_form_whose_metadata_names_a_check_in_never_sent_to_the_person_is_refused(
-    bot: RunningBot,
-    user: SlackUser,
-    slack: FakeSlack,
-    dispatcher: Dispatcher,
-    followup: FollowUpService,
-    nurse: Person,
+    check_in: Message, user: SlackUser, slack: FakeSlack, followup: FollowUpService, nurse: Person
 ) -> None:
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
-    form = _note_form(user, slack, message)
+    form = form_opened_by(user, check_in, "lif.fu.note")
     since = len(slack.calls)
 
     forged = metadata_naming(form, p="weekly:1999-01-04")
@@ -148,48 +128,23 @@ def test_a_note_form_whose_metadata_names_a_check_in_never_sent_to_the_person_is
     assert channels_written(slack, since) == set()
 
 
-def test_a_note_form_whose_metadata_names_another_dm_updates_only_the_own_dm(
-    bot: RunningBot,
+@pytest.mark.parametrize("action_id", ["lif.fu.note", "lif.fu.settings"])
+def test_a_check_in_form_whose_metadata_names_another_dm_answers_only_in_the_own_dm(
+    action_id: str,
+    their_step: Message,
+    colleague_user: SlackUser,
+    check_in: Message,
     user: SlackUser,
     slack: FakeSlack,
-    dispatcher: Dispatcher,
-    nurse: Person,
 ) -> None:
-    colleague = SlackUser(user.events_url, slack, user_id="U-COLLEAGUE")
-    colleague.command("leadership")
-    theirs = colleague.next_message()
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
-    form = _note_form(user, slack, message)
+    form = form_opened_by(user, check_in, action_id)
     since = len(slack.calls)
 
-    forged = metadata_naming(form, c=colleague.dm, t=theirs["ts"])
-    assert submit(user, forged, _how_it_went("progress")).body == ""
+    forged = metadata_naming(form, c=colleague_user.dm, t=their_step["ts"])
+    values = _how_it_went("progress") if action_id == "lif.fu.note" else current_values(form)
+    assert submit(user, forged, values).body == ""
 
-    user.next_message()  # the acknowledgement, in the nurse's DM
-    assert colleague.current(theirs) == theirs
+    user.next_message()  # the acknowledgement or the schedule, in the nurse's DM
+    assert colleague_user.current(their_step) == their_step
     assert channels_written(slack, since) == {user.dm}
-
-
-def test_the_settings_form_whose_metadata_names_another_dm_answers_in_the_own_dm(
-    bot: RunningBot,
-    user: SlackUser,
-    slack: FakeSlack,
-    dispatcher: Dispatcher,
-    nurse: Person,
-) -> None:
-    colleague = SlackUser(user.events_url, slack, user_id="U-COLLEAGUE")
-    colleague.command("leadership")
-    colleague.next_message()
-    message = first_check_in(dispatcher, user, confirmed(bot, nurse))
-    opened = len(slack.views)
-    user.click(message, "lif.fu.settings")
-    form = slack.wait_for(lambda: len(slack.views) > opened and slack.last_modal())
-    since = len(slack.calls)
-
-    forged = metadata_naming(form, c=colleague.dm)
-    assert submit(user, forged, current_values(form)).body == ""
-
-    assert user.next_message()["text"].startswith("I'll check in every two weeks")
-    assert channels_written(slack, since) == {user.dm}
-    assert len(slack.messages_in(colleague.dm)) == 1
-    assert "lif.fu.answer.stuck" in action_ids(user.current(message))
+    assert len(slack.messages_in(colleague_user.dm)) == 1

@@ -6,38 +6,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
-
-import pytest
 
 from bot.coaching.models import Person
 from bot.slack.blocks.privacy import DELETE_ACTION
-from tests.slack.driver import TEAM, SlackUser, all_text, header
+from tests.slack.driver import SlackUser, all_text, header, summary_reached
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.forged import channels_written, metadata_naming, naming
+from tests.slack.followup_support import submit
+from tests.slack.forged import channels_written, form_opened_by, metadata_naming, naming
 from tests.slack.harness import RunningBot
-
-
-@pytest.fixture
-def colleague_user(user: SlackUser, slack: FakeSlack) -> SlackUser:
-    """A colleague in the same workspace, with a DM of their own with the bot."""
-    return SlackUser(user.events_url, slack, user_id="U-COLLEAGUE")
-
-
-@pytest.fixture
-def theirs(colleague_user: SlackUser) -> dict[str, Any]:
-    """The first step of the colleague's reflection, in the colleague's DM."""
-    colleague_user.command("leadership")
-    return colleague_user.next_message()
-
-
-def _summary(user: SlackUser) -> dict[str, Any]:
-    user.command("leadership")
-    step = user.next_message()
-    while header(step) != "Your priority areas":
-        user.click(step, "lif.rate.2")
-        step = user.next_message()
-    return step
 
 
 def _calls_after(slack: FakeSlack, method: str, count: int) -> Callable[[], bool]:
@@ -48,31 +24,31 @@ def _calls_after(slack: FakeSlack, method: str, count: int) -> Callable[[], bool
 
 
 def test_a_click_naming_another_persons_dm_and_message_acts_only_in_the_clickers_dm(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict, nurse: Person
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
     user.command("leadership")
     mine = user.next_message()
     since, posts = len(slack.calls), len(slack.calls_to("chat.postMessage"))
 
-    user.send_payload(naming(user.click_payload(mine, "lif.rate.3"), theirs))
+    user.send_payload(naming(user.click_payload(mine, "lif.rate.3"), their_step))
 
     slack.wait_for(_calls_after(slack, "chat.postMessage", posts), what="the next step")
     assert channels_written(slack, since) == {user.dm}
     assert header(user.next_message()) == "Leadership 2 of 9"
-    assert colleague_user.current(theirs) == theirs, "the colleague's step is untouched"
+    assert colleague_user.current(their_step) == their_step, "the colleague's step is untouched"
     assert len(slack.messages_in(colleague_user.dm)) == 1
 
 
 def test_the_summary_is_redrawn_only_in_the_clickers_dm(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
-    summary = _summary(user)
+    summary = summary_reached(user)
     since, posts = len(slack.calls), len(slack.calls_to("chat.postMessage"))
 
-    user.send_payload(naming(user.click_payload(summary, "lif.confirm"), theirs))
+    user.send_payload(naming(user.click_payload(summary, "lif.confirm"), their_step))
 
     slack.wait_for(_calls_after(slack, "chat.postMessage", posts), what="the schedule note")
-    assert colleague_user.current(theirs) == theirs
+    assert colleague_user.current(their_step) == their_step
     assert channels_written(slack, since) == {user.dm}
 
 
@@ -80,7 +56,7 @@ def test_a_patient_data_choice_naming_another_persons_message_saves_in_the_own_d
     user: SlackUser,
     colleague_user: SlackUser,
     slack: FakeSlack,
-    theirs: dict,
+    their_step: dict,
     bot: RunningBot,
     nurse: Person,
 ) -> None:
@@ -90,10 +66,10 @@ def test_a_patient_data_choice_naming_another_persons_message_saves_in_the_own_d
     warning = user.next_message()
     since, posts = len(slack.calls), len(slack.calls_to("chat.postMessage"))
 
-    user.send_payload(naming(user.click_payload(warning, "lif.pd.redact"), theirs))
+    user.send_payload(naming(user.click_payload(warning, "lif.pd.redact"), their_step))
 
     slack.wait_for(_calls_after(slack, "chat.postMessage", posts), what="the saved note")
-    assert colleague_user.current(theirs) == theirs, "the nurse's words never reach them"
+    assert colleague_user.current(their_step) == their_step, "the nurse's words never reach them"
     assert channels_written(slack, since) == {user.dm}
     assert "Saved with the patient details removed." in all_text(user.next_message())
     assert bot.coach.service.resume(nurse).answer.text == "Not sure. [patient identifier] noticed."
@@ -103,14 +79,13 @@ def test_a_patient_data_choice_naming_another_persons_message_saves_in_the_own_d
 
 
 def test_a_goal_form_whose_metadata_names_another_persons_message_updates_only_the_own_dm(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict, nurse: Person
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
-    summary = _summary(user)
-    user.click(summary, "lif.goal.L1")
-    form = slack.wait_for(slack.last_modal, what="the goal form")
+    summary = summary_reached(user)
+    form = form_opened_by(user, summary, "lif.goal.L1")
     since = len(slack.calls)
 
-    forged = metadata_naming(form, c=colleague_user.dm, t=theirs["ts"])
+    forged = metadata_naming(form, c=colleague_user.dm, t=their_step["ts"])
     assert user.submit(forged, "Lead the huddle").body == ""
 
     shown = slack.wait_for(
@@ -118,7 +93,7 @@ def test_a_goal_form_whose_metadata_names_another_persons_message_updates_only_t
         what="the summary, with the goal, in the nurse's DM",
     )
     assert header(shown) == "Your priority areas"
-    assert colleague_user.current(theirs) == theirs, "the nurse's goal never reaches them"
+    assert colleague_user.current(their_step) == their_step, "the nurse's goal never reaches them"
     assert channels_written(slack, since) == {user.dm}
 
 
@@ -130,11 +105,10 @@ def test_a_goal_form_whose_metadata_names_another_persons_reflection_is_refused(
     nurse: Person,
     colleague: Person,
 ) -> None:
-    their_summary = _summary(colleague_user)
+    their_summary = summary_reached(colleague_user)
     their_id = their_summary["blocks"][-1]["elements"][0]["value"]
-    summary = _summary(user)
-    user.click(summary, "lif.goal.L1")
-    form = slack.wait_for(slack.last_modal, what="the goal form")
+    summary = summary_reached(user)
+    form = form_opened_by(user, summary, "lif.goal.L1")
     since = len(slack.calls)
 
     ack = user.submit(metadata_naming(form, r=their_id), "Take over their huddle")
@@ -149,14 +123,13 @@ def test_a_goal_form_whose_metadata_names_another_persons_reflection_is_refused(
 
 
 def test_a_reflection_form_whose_metadata_names_another_dm_is_acknowledged_in_the_own_dm(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict, nurse: Person
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
     user.command("improvement")
-    user.click(user.next_message(), "lif.write")
-    form = slack.wait_for(slack.last_modal, what="the reflection form")
+    form = form_opened_by(user, user.next_message(), "lif.write")
     since = len(slack.calls)
 
-    user.submit(metadata_naming(form, c=colleague_user.dm, t=theirs["ts"]), "We mapped it")
+    user.submit(metadata_naming(form, c=colleague_user.dm, t=their_step["ts"]), "We mapped it")
 
     assert "Saved your reflection on *I1" in all_text(user.next_message())
     assert channels_written(slack, since) == {user.dm}
@@ -167,7 +140,7 @@ def test_the_delete_form_says_it_is_done_only_in_the_own_dm(
     user: SlackUser,
     colleague_user: SlackUser,
     slack: FakeSlack,
-    theirs: dict,
+    their_step: dict,
     bot: RunningBot,
     colleague: Person,
 ) -> None:
@@ -175,21 +148,20 @@ def test_the_delete_form_says_it_is_done_only_in_the_own_dm(
     user.next_message()
     user.command("delete")
     offer = user.next_message()
-    user.click(offer, DELETE_ACTION)
-    modal = slack.wait_for(slack.last_modal, what="the confirmation modal")
+    modal = form_opened_by(user, offer, DELETE_ACTION)
     since = len(slack.calls)
 
-    forged = dict(modal, private_metadata=f"{colleague_user.dm}|{theirs['ts']}")
-    user.send_payload(_view_submission(user, forged))
+    forged = dict(modal, private_metadata=f"{colleague_user.dm}|{their_step['ts']}")
+    submit(user, forged, {})
 
     assert "Done: everything" in user.next_ephemeral(), "said in the nurse's own DM"
-    assert colleague_user.current(theirs) == theirs
+    assert colleague_user.current(their_step) == their_step
     assert channels_written(slack, since) == {user.dm}
     assert bot.coach.service.resume(colleague).index == 0, "the colleague's reflection is kept"
 
 
 def test_the_role_form_whose_metadata_names_another_message_leaves_it_alone(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
     user.command("leadership")
     mine = user.next_message()
@@ -197,7 +169,7 @@ def test_the_role_form_whose_metadata_names_another_message_leaves_it_alone(
     role_form = {
         "id": "V-ROLE",
         "callback_id": "lif.role_modal",
-        "private_metadata": f'{{"c": "{colleague_user.dm}", "t": "{theirs["ts"]}"}}',
+        "private_metadata": f'{{"c": "{colleague_user.dm}", "t": "{their_step["ts"]}"}}',
         "blocks": [
             {
                 "type": "input",
@@ -210,9 +182,9 @@ def test_the_role_form_whose_metadata_names_another_message_leaves_it_alone(
 
     assert user.submit(role_form, "Ward manager").body == ""
 
-    slack.wait_for(lambda: writes_after(slack, since), timeout=2, what="the thank-you")
-    assert colleague_user.current(theirs) == theirs
-    assert channels_written(slack, since) <= {user.dm}
+    slack.wait_for(lambda: channels_written(slack, since), what="the thank-you")
+    assert colleague_user.current(their_step) == their_step
+    assert channels_written(slack, since) == {user.dm}
     assert user.current(mine) == mine
 
 
@@ -220,7 +192,7 @@ def test_the_role_form_whose_metadata_names_another_message_leaves_it_alone(
 
 
 def test_a_dm_message_event_naming_another_persons_dm_is_answered_in_the_own_dm(
-    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, theirs: dict
+    user: SlackUser, colleague_user: SlackUser, slack: FakeSlack, their_step: dict
 ) -> None:
     user.command("leadership")
     user.next_message()
@@ -278,21 +250,3 @@ def test_after_a_restart_a_click_opens_the_dm_once_and_then_remembers_it(
     assert header(user.next_message()) == "Leadership 3 of 9"
 
     assert len(slack.calls_to("conversations.open")) == opened + 1
-
-
-def writes_after(slack: FakeSlack, since: int) -> bool:
-    """Whether the bot has written anything since the first `since` calls."""
-    return bool(channels_written(slack, since))
-
-
-def _view_submission(user: SlackUser, view: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "trust"},
-        "user": {"id": user.user_id, "username": "nurse", "name": "nurse", "team_id": TEAM},
-        "api_app_id": "A-LIF",
-        "token": "legacy",
-        "trigger_id": f"{time.time_ns()}.trigger",
-        "is_enterprise_install": False,
-        "view": dict(view, state={"values": {}}, type="modal", team_id=TEAM),
-    }

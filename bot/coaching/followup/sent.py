@@ -23,7 +23,8 @@ def sent_message(
 ) -> NudgeMessage | None:
     """The person's sent message with this platform id (`ref`, a Slack ts), else the check-in
     of `period`; None when neither names a message sent to this person."""
-    record = _sent_record(followup, person, ref=ref, period=period)
+    sent = [n for n in followup.nudges.nudges_for(person) if n.status is NudgeStatus.SENT]
+    record = _found(sent, ref, period)
     if record is None:
         return None
     return build_nudge_message(
@@ -35,15 +36,8 @@ def sent_message(
     )
 
 
-def _sent_record(
-    followup: FollowUpService,
-    person: Person,
-    *,
-    ref: str | None = None,
-    period: str | None = None,
-) -> NudgeRecord | None:
-    """The stored record of that message (see `sent_message`); only ever one of the person's."""
-    sent = [n for n in followup.nudges.nudges_for(person) if n.status is NudgeStatus.SENT]
+def _found(sent: list[NudgeRecord], ref: str | None, period: str | None) -> NudgeRecord | None:
+    """The message sent as `ref` (of `period`, when named), else the check-in of `period`."""
     by_ref = (n for n in sent if ref and n.delivery_ref == ref and period in (None, n.period_key))
     by_period = (n for n in sent if period and n.period_key == period and n.kind is NudgeKind.NUDGE)
     return next(by_ref, None) or next(by_period, None)
