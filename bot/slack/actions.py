@@ -23,8 +23,14 @@ from bot.slack.blocks import (
     wording,
 )
 from bot.slack.blocks.step import rated
+from bot.slack.blocks.text import Message
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import action_value, conversation_for_action, message_origin
+from bot.slack.payloads import (
+    action_value,
+    clicked_in_dm,
+    clicked_ts,
+    conversation_for_action,
+)
 
 Body = dict[str, Any]
 Work = Callable[["ActionHandlers", Conversation, Body], None]
@@ -89,7 +95,7 @@ class ActionHandlers:
         flows.think(self.service, conversation)
         step = self.service.back(conversation.person, reflection_id)
         if attribute_id == ids.FROM_SUMMARY:  # the summary no longer applies
-            conversation.replace(message_origin(body)[1], build_note(wording.WENT_BACK))
+            _redraw(conversation, body, build_note(wording.WENT_BACK))
         else:
             self._close_step(conversation, body, attribute_id, wording.WENT_BACK)
         flows.post_outcome(conversation, step)
@@ -100,13 +106,13 @@ class ActionHandlers:
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         info = self.service.pause(conversation.person, reflection_id)
         attribute, domain = flows.attribute_and_domain(self.service, attribute_id)
-        conversation.replace(message_origin(body)[1], build_paused_message(attribute, domain, info))
+        _show(conversation, body, build_paused_message(attribute, domain, info))
 
     @acked_first
     def handle_write(self, conversation: Conversation, body: Body) -> None:
         """Open a form for a longer written reflection on the current step."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
-        modal = ids.ModalContext(reflection_id, attribute_id, *message_origin(body))
+        modal = ids.ModalContext(reflection_id, attribute_id, clicked_ts(body))
         with flows.modal_for(self.service, conversation, body["trigger_id"]) as show:
             step = self.service.current(conversation.person, reflection_id)
             if not isinstance(step, StepView) or step.attribute.id != attribute_id:
@@ -121,7 +127,7 @@ class ActionHandlers:
     ) -> None:
         attribute, domain = flows.attribute_and_domain(self.service, attribute_id)
         message = build_step_outcome_message(attribute, domain, outcome)
-        conversation.replace(message_origin(body)[1], message)
+        _redraw(conversation, body, message)
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -147,7 +153,7 @@ class ActionHandlers:
         """Confirm the priority areas; the summary loses its editing controls."""
         (reflection_id,) = ids.unpack(action_value(body), 1)
         summary = self.service.confirm(conversation.person, reflection_id)
-        conversation.replace(message_origin(body)[1], build_summary_message(summary))
+        _redraw(conversation, body, build_summary_message(summary))
         if self.after_confirm is not None:
             self.after_confirm(conversation)
 
@@ -156,7 +162,7 @@ class ActionHandlers:
         """Drop a priority area."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         summary = self.service.drop(conversation.person, reflection_id, attribute_id)
-        conversation.replace(message_origin(body)[1], build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_swap(self, conversation: Conversation, body: Body) -> None:
@@ -164,14 +170,14 @@ class ActionHandlers:
         reflection_id, attribute_id, replacement = ids.unpack(action_value(body), 3)
         person = conversation.person
         summary = self.service.swap(person, reflection_id, attribute_id, replacement)
-        conversation.replace(message_origin(body)[1], build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_add(self, conversation: Conversation, body: Body) -> None:
         """Add the attribute chosen in the menu as a further priority area."""
         reflection_id, attribute_id = ids.unpack(action_value(body), 2)
         summary = self.service.add_priority(conversation.person, reflection_id, attribute_id)
-        conversation.replace(message_origin(body)[1], build_summary_message(summary))
+        _show(conversation, body, build_summary_message(summary))
 
     @acked_first
     def handle_return(self, conversation: Conversation, body: Body) -> None:
@@ -183,7 +189,7 @@ class ActionHandlers:
         went = wording.WENT_BACK_TO.format(
             attribute_id=attribute.id, short_name=attribute.short_name
         )
-        conversation.replace(message_origin(body)[1], build_note(went))
+        _redraw(conversation, body, build_note(went))
         flows.post_outcome(conversation, step)
 
     @acked_first
@@ -194,8 +200,19 @@ class ActionHandlers:
         priority = next((p for p in summary.priorities if p.attribute.id == attribute_id), None)
         if priority is None:
             raise StaleAction(f"{attribute_id} is no longer one of your priority areas.")
-        modal = ids.ModalContext(reflection_id, attribute_id, *message_origin(body))
+        modal = ids.ModalContext(reflection_id, attribute_id, clicked_ts(body))
         conversation.open_modal(body["trigger_id"], build_goal_modal(priority, modal))
+
+
+def _redraw(conversation: Conversation, body: Body, message: Message) -> None:
+    """Redraw the clicked message, when it is one in the person's DM (never one elsewhere)."""
+    conversation.replace(clicked_in_dm(body, conversation), message)
+
+
+def _show(conversation: Conversation, body: Body, message: Message) -> None:
+    """Redraw the clicked message in the DM, or post it there when the click named no message
+    of the DM: it is the only reply the click gets."""
+    conversation.replace_or_post(clicked_in_dm(body, conversation), message)
 
 
 def register(

@@ -20,10 +20,12 @@ from bot.slack import (
     events,
     oauth,
     patient_data,
+    payloads,
     privacy,
     views,
 )
 from bot.slack.acking import Handoff
+from bot.slack.conversation import DirectMessages
 from bot.slack.followup import SlackFollowUp
 from bot.slack.idempotency import DeliveryLog, SkipRepeatedDeliveries
 from bot.slack.metrics import MeteredWebClient, ObservedApp
@@ -98,6 +100,9 @@ def make_slack_app(
     )
     app.use(SameWorkspace())  # before the delivery log: a refused request records nothing
     app.use(SkipRepeatedDeliveries(deliveries or _delivery_log(coach)))
+    # Each person's DM with the bot, opened once and remembered: every listener posts and
+    # updates there, never in a channel a request names.
+    app.use(payloads.remember_direct_messages(DirectMessages()))
     # Follow-up check-ins: one SlackFollowUp, shared by the confirm button, Home and its own
     # listeners (it caches time zones and uploaded charts).
     follow_ups = SlackFollowUp(coach, client)

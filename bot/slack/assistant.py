@@ -20,7 +20,14 @@ from bot.slack.blocks.modals import build_role_modal
 from bot.slack.blocks.text import ERROR_TEXT, cut
 from bot.slack.commands import Subcommand
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import conversation_for_action, input_value, message_origin, person_of
+from bot.slack.payloads import (
+    clicked_in_dm,
+    clicked_ts,
+    conversation_for_action,
+    conversation_of,
+    input_value,
+    person_of,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +49,7 @@ class AssistantHandlers:
         ack()
         conversation = conversation_for_action(body, client, context)
         with replying_on_failure(conversation):
-            origin = ids.MessageRef(*message_origin(body))
+            origin = ids.MessageRef(clicked_ts(body))
             conversation.open_modal(body["trigger_id"], build_role_modal(origin))
 
     def handle_role_skip(
@@ -53,7 +60,8 @@ class AssistantHandlers:
         conversation = conversation_for_action(body, client, context)
         with replying_on_failure(conversation):
             self.service.set_role(conversation.person, "")
-            conversation.replace(message_origin(body)[1], build_note(wording.ROLE_SKIPPED))
+            skipped = build_note(wording.ROLE_SKIPPED)
+            conversation.replace(clicked_in_dm(body, conversation), skipped)
 
     def handle_role_submission(
         self, ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext
@@ -71,7 +79,7 @@ class AssistantHandlers:
             return
         ack()
         origin = ids.MessageRef.loads(view.get("private_metadata"))
-        conversation = Conversation(client, person, channel=origin.channel)
+        conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
             conversation.replace(origin.message_ts, build_note(wording.ROLE_SAVED))
 

@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 from bot.coaching.engine import ReflectionService
 from bot.slack import flows
 from bot.slack.blocks import build_help_text, wording
-from bot.slack.conversation import Conversation, DirectMessages, replying_on_failure
-from bot.slack.payloads import person_of
+from bot.slack.conversation import Conversation, replying_on_failure
+from bot.slack.payloads import conversation_of
 
 _SCOPES = {
     "all": "all",
@@ -71,7 +71,6 @@ class CommandHandlers:
     ) -> None:
         self.service = service
         self.extra = dict(extra or {})
-        self.direct_messages = DirectMessages()  # the DMs this app has opened
 
     def handle_lif_reflect(
         self,
@@ -86,12 +85,7 @@ class CommandHandlers:
         ack(text=self.acknowledgement(request))
         if request.kind == "help":
             return
-        conversation = Conversation(
-            client,
-            person_of(context),
-            fallback=lambda text: respond(text=text),
-            direct_messages=self.direct_messages,
-        )
+        conversation = conversation_of(context, client, fallback=lambda text: respond(text=text))
         with replying_on_failure(conversation):
             if request.kind in self.extra:
                 self.extra[request.kind].run(conversation, request.argument)

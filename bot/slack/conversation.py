@@ -20,6 +20,9 @@ from bot.slack.blocks.text import MESSAGE_TEXT, Message, mrkdwn
 
 logger = logging.getLogger(__name__)
 
+# What chat.update answers for a ts that is not one of the bot's messages in the channel.
+NOT_IN_THE_DM = frozenset({"message_not_found", "cant_update_message"})
+
 
 class DirectMessages:
     """Each person's DM channel with the bot, remembered after its first conversations.open.
@@ -108,14 +111,30 @@ class Conversation:
         """Post a placeholder at once; the next post (or explanation) replaces it in place."""
         self._placeholder = self.post(message)
 
-    def replace(self, message_ts: str | None, message: Message) -> None:
-        """Update a message in place; cosmetic, so a failure is logged and not passed on."""
+    def replace(self, message_ts: str | None, message: Message) -> bool:
+        """Update a message of the DM in place; whether it was. Cosmetic: a failure is logged.
+
+        Always in the person's own DM, where Slack finds only this bot's messages to them: a ts
+        a request named from elsewhere is not found there, and nothing changes.
+        """
         if message_ts is None:
-            return
+            return False
         try:
             self.client.chat_update(channel=self.channel, ts=message_ts, **message.as_kwargs())
-        except SlackApiError:
-            logger.exception("chat.update failed; the person's answer is saved regardless")
+            return True
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code in NOT_IN_THE_DM:  # a ts from a request, not one of this DM's messages
+                logger.warning("chat.update found no such message in the DM (%s)", code)
+            else:
+                logger.exception("chat.update failed; the person's answer is saved regardless")
+            return False
+
+    def replace_or_post(self, message_ts: str | None, message: Message) -> None:
+        """Redraw the message at `message_ts` in the DM, or post it anew when the DM holds no
+        such message (a click from Home, or a request that named a message elsewhere)."""
+        if not self.replace(message_ts, message):
+            self.post(message)
 
     def explain(self, text: str) -> None:
         """A short note only the person sees; falls back to the command's response_url."""

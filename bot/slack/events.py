@@ -18,7 +18,7 @@ from bot.slack import flows
 from bot.slack.blocks import build_home_unavailable_view, build_home_view
 from bot.slack.blocks.text import unescape
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import is_persons_dm_message, pending_of, person_of
+from bot.slack.payloads import conversation_of, is_persons_dm_message, pending_of, person_of
 
 logger = logging.getLogger(__name__)
 PublishHome = Callable[[WebClient, Person], None]  # the follow-ups' Home (bot/slack/followup/)
@@ -37,7 +37,7 @@ class EventHandlers:
         """A DM reply: part of the written reflection on the current step, or a question."""
         if not is_persons_dm_message(event):
             return  # edits, files, bots and other channels: nothing to save
-        conversation = Conversation(client, person_of(context), channel=event["channel"])
+        conversation = conversation_of(context, client)  # the event's channel is not trusted
         with replying_on_failure(conversation):
             text = unescape(event["text"])
             flows.handle_dm_text(self.service, conversation, text, pending_of(context))

@@ -120,11 +120,9 @@ def show_summary(
 def show_summary_at(
     conversation: Conversation, message_ts: str | None, summary: SummaryView
 ) -> None:
-    """Redraw the summary message a form came from, or post it when there is none (Home)."""
-    if message_ts:
-        conversation.replace(message_ts, build_summary_message(summary))
-    else:
-        conversation.post(build_summary_message(summary))
+    """Redraw the summary message a form came from in the DM, or post it when there is none
+    there (the form came from Home, or its metadata names a message the DM doesn't hold)."""
+    conversation.replace_or_post(message_ts, build_summary_message(summary))
 
 
 def handle_dm_text(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.coaching.errors import StaleAction
 from bot.coaching.followup.models import CheckInResponse
+from bot.slack.ids import ts_of
 
 ANSWER = re.compile(r"^lif\.fu\.answer\.[a-z_]+$")  # value: pack(period key or NOW, response)
 NOTE = "lif.fu.note"  # value: the period key, or NOW
@@ -63,14 +64,14 @@ def pack(period: str, response: CheckInResponse) -> str:
 
 
 MAX_PERIOD = 200  # our period keys are under 100 characters; a longer one is not ours
-_NOT_OURS = "That button is from an older message I can no longer act on."
+NOT_OURS = "That button is from an older message I can no longer act on."
 
 
 def unpack(value: str | None) -> tuple[str, CheckInResponse]:
     """(period key or NOW, response) from a response button; StaleAction when not ours."""
     period, _, response = (value or "").partition(_SEPARATOR)
     if not period or len(period) > MAX_PERIOD or response not in set(CheckInResponse):
-        raise StaleAction(_NOT_OURS)
+        raise StaleAction(NOT_OURS)
     return period, CheckInResponse(response)
 
 
@@ -78,29 +79,30 @@ def period_of(value: str | None) -> str:
     """The period key a note button names (NOW when none); StaleAction when not ours."""
     period = value or NOW
     if len(period) > MAX_PERIOD or not period.isprintable():
-        raise StaleAction(_NOT_OURS)
+        raise StaleAction(NOT_OURS)
     return period
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a modal was opened from: a message (channel, ts) or Home, and for which check-in."""
+    """Where a modal was opened from: a message (its ts) or Home, and for which check-in.
 
-    channel: str | None = None
+    No channel: the message is updated in the submitter's own DM once the form is submitted.
+    """
+
     message_ts: str | None = None
     period: str = NOW
     home: bool = False
 
     def dumps(self) -> str:
         """As private_metadata (well under Slack's 3,000 characters)."""
-        data = {"c": self.channel, "t": self.message_ts, "p": self.period, "h": self.home}
-        return json.dumps(data)
+        return json.dumps({"t": self.message_ts, "p": self.period, "h": self.home})
 
     @classmethod
     def loads(cls, metadata: str | None) -> Origin:
         """From private_metadata; an empty Origin when it isn't one of ours."""
         try:
             data = json.loads(metadata or "")
-            return cls(data.get("c"), data.get("t"), str(data.get("p") or NOW), bool(data.get("h")))
+            return cls(ts_of(data.get("t")), str(data.get("p") or NOW), bool(data.get("h")))
         except (ValueError, TypeError, AttributeError):
             return cls()

@@ -99,50 +99,50 @@ def unpack(value: str | None, count: int) -> list[str]:
 
 @dataclass(frozen=True)
 class ModalContext:
-    """What a modal remembers: the reflection, the attribute, and the message it came from."""
+    """What a modal remembers: the reflection, the attribute, and the message it came from.
+
+    No channel: once submitted, the message is updated in the submitter's own DM, and the
+    reflection is the submitter's or refused (NotYours), whatever the metadata says.
+    """
 
     reflection_id: str
     attribute_id: str
-    channel: str | None = None
     message_ts: str | None = None
 
     def dumps(self) -> str:
         """As private_metadata (well under Slack's 3,000 characters)."""
-        return json.dumps(
-            {
-                "r": self.reflection_id,
-                "a": self.attribute_id,
-                "c": self.channel,
-                "t": self.message_ts,
-            }
-        )
+        return json.dumps({"r": self.reflection_id, "a": self.attribute_id, "t": self.message_ts})
 
     @classmethod
     def loads(cls, metadata: str | None) -> ModalContext:
         """From private_metadata; StaleAction when it isn't one of ours."""
         try:
             data = json.loads(metadata or "")
-            return cls(data["r"], data["a"], data.get("c"), data.get("t"))
+            return cls(data["r"], data["a"], ts_of(data.get("t")))
         except (ValueError, KeyError, TypeError) as error:
             raise _old_button() from error
 
 
 @dataclass(frozen=True)
 class MessageRef:
-    """A message a modal will update once submitted (private_metadata of the role form)."""
+    """A message a modal will update once submitted, in the submitter's own DM (private_metadata
+    of the role form)."""
 
-    channel: str | None = None
     message_ts: str | None = None
 
     def dumps(self) -> str:
         """As private_metadata."""
-        return json.dumps({"c": self.channel, "t": self.message_ts})
+        return json.dumps({"t": self.message_ts})
 
     @classmethod
     def loads(cls, metadata: str | None) -> MessageRef:
         """From private_metadata; an empty reference when it isn't one of ours."""
         try:
-            data = json.loads(metadata or "")
-            return cls(data.get("c"), data.get("t"))
+            return cls(ts_of(json.loads(metadata or "").get("t")))
         except (ValueError, AttributeError):
             return cls()
+
+
+def ts_of(value: object) -> str | None:
+    """A message ts read back from private_metadata: a string, or None."""
+    return value if isinstance(value, str) and value else None

@@ -24,7 +24,7 @@ from bot.slack.blocks import build_note, build_saved_note, wording
 from bot.slack.blocks.modals import build_goal_modal, build_notice_modal, build_write_modal
 from bot.slack.commands import Subcommand
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import PENDING_KEY, action_value, conversation_for_action, message_origin
+from bot.slack.payloads import PENDING_KEY, action_value, clicked_in_dm, conversation_for_action
 from bot.storage.pending import PendingText, SqlPendingTextStore
 
 logger = logging.getLogger(__name__)
@@ -75,22 +75,22 @@ class PatientDataHandlers:
         self, conversation: Conversation, body: Body, held: PendingText, choice: str
     ) -> None:
         """A DM reply: added to the step's text as it is now, if the step is still current."""
-        warning_ts = message_origin(body)[1]
+        warning_ts = clicked_in_dm(body, conversation)
         if choice == "edit":
-            conversation.replace(warning_ts, build_note(wording.EDIT_REPLY))
+            conversation.replace_or_post(warning_ts, build_note(wording.EDIT_REPLY))
             return
         with self._kept_on_failure(held):
             step = self.service.current(conversation.person, held.reflection_id)
             if not isinstance(step, StepView) or step.attribute.id != held.attribute_id:
                 moved = wording.MOVED_ON.format(attribute_id=held.attribute_id)
-                conversation.replace(warning_ts, build_note(moved))
+                conversation.replace_or_post(warning_ts, build_note(moved))
                 return
             earlier = step.answer.text if step.answer else ""
             saved = self._write(conversation, held, flows.joined(earlier, held.text), choice)
         note = build_saved_note(
             step.attribute, saved.links, added=bool(earlier.strip()), how=SAVED_HOW[choice]
         )
-        conversation.replace(warning_ts, note)
+        conversation.replace_or_post(warning_ts, note)
         flows.signpost(conversation, saved)
         flows.follow_up(self.service, conversation, held.reflection_id, step.attribute)
 

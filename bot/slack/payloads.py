@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.models import Person
-from bot.slack.conversation import Conversation
+from bot.slack.conversation import Conversation, DirectMessages
 from bot.slack.flows import PendingTexts
 
 
@@ -37,29 +38,85 @@ def action_value(body: dict[str, Any]) -> str | None:
 
 
 def message_origin(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(channel, ts) of the message whose button was clicked; (None, None) from App Home."""
+    """(channel, ts) of the message whose button was clicked, as the payload names them;
+    (None, None) from App Home. Never where to post or update: see `clicked_in_dm`."""
     container = body.get("container") or {}
     if container.get("type") != "message":
         return None, None
     return container.get("channel_id"), container.get("message_ts")
 
 
+def from_home(body: dict[str, Any]) -> bool:
+    """Whether the click came from the App Home tab (or a modal), not from a message."""
+    return message_origin(body) == (None, None)
+
+
+def clicked_ts(body: dict[str, Any]) -> str | None:
+    """The ts of the clicked message, for a form to redraw once submitted.
+
+    Only ever updated in the person's own DM (Conversation.replace), where Slack finds no
+    message but the bot's own to them, whatever channel the payload named.
+    """
+    return message_origin(body)[1]
+
+
+def clicked_in_dm(body: dict[str, Any], conversation: Conversation) -> str | None:
+    """The ts of the clicked message when the payload places it in the person's own DM with
+    the bot; else None, and nothing is redrawn (a click that names another channel's message
+    changes no message there)."""
+    channel, ts = message_origin(body)
+    if channel is None or ts is None:
+        return None
+    return ts if channel == conversation.channel else None
+
+
+DIRECT_MESSAGES_KEY = "lif_direct_messages"  # set on every request's context by bot.slack.app
+
+
+def remember_direct_messages(
+    direct_messages: DirectMessages,
+) -> Callable[[BoltContext, Callable[[], None]], None]:
+    """A middleware that hands every listener the DMs this app has opened (one per person)."""
+
+    def provide_direct_messages(context: BoltContext, next: Callable[[], None]) -> None:  # noqa: A002
+        context[DIRECT_MESSAGES_KEY] = direct_messages
+        next()
+
+    return provide_direct_messages
+
+
+def conversation_of(
+    context: BoltContext, client: WebClient, *, fallback: Callable[[str], Any] | None = None
+) -> Conversation:
+    """The person's own DM with the bot, whatever channel the request names.
+
+    Its channel is the one conversations.open gave for this person, remembered across
+    requests: a request can name any channel, message or metadata, but the bot posts and
+    updates only here.
+    """
+    return Conversation(
+        client,
+        person_of(context),
+        fallback=fallback,
+        direct_messages=context.get(DIRECT_MESSAGES_KEY),
+    )
+
+
 def conversation_for_action(
     body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> Conversation:
-    """The DM of the person who clicked: the message's channel, or opened when from Home.
+    """The DM of the person who clicked (never the channel the payload names).
 
-    If an ephemeral note can't go there (someone clicked a message in a DM not theirs), it
-    goes through the click's response_url, which reaches whoever clicked.
+    If an ephemeral note can't go there, it goes through the click's response_url, which
+    reaches whoever clicked.
     """
-    channel, _ = message_origin(body)
     respond = context.respond if body.get("response_url") else None
     fallback = (
         (lambda text: respond(text=text, response_type="ephemeral", replace_original=False))
         if respond is not None
         else None
     )
-    return Conversation(client, person_of(context), channel=channel, fallback=fallback)
+    return conversation_of(context, client, fallback=fallback)
 
 
 def input_value(view: dict[str, Any], block_id: str, action_id: str) -> str:

@@ -27,7 +27,7 @@ from bot.slack.blocks.privacy import (
 )
 from bot.slack.commands import Subcommand
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import conversation_for_action, message_origin, person_of
+from bot.slack.payloads import clicked_ts, conversation_for_action, conversation_of
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ class PrivacyHandlers:
         conversation = conversation_for_action(body, client, context)
         with replying_on_failure(conversation):
             record = self.privacy.record(conversation.person)
-            channel, ts = message_origin(body)
-            metadata = f"{channel or ''}|{ts or ''}"
+            metadata = clicked_ts(body) or ""  # the offer's ts, updated in the DM only
             conversation.open_modal(body["trigger_id"], build_delete_modal(record, metadata))
 
     def handle_delete_submission(
@@ -102,9 +101,8 @@ class PrivacyHandlers:
         with replying_on_failure(conversation):
             report = self.privacy.erase(conversation.person, actor="self")
             outcome = wording.describe_erasure(report)
-            conversation.replace(offer_ts, build_delete_done_message(outcome))
-            if offer_ts is None:
-                conversation.explain(outcome)
+            if not conversation.replace(offer_ts, build_delete_done_message(outcome)):
+                conversation.explain(outcome)  # no offer in the DM to say it on
 
     def handle_delete_closed(
         self, ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext
@@ -134,9 +132,8 @@ def _days(choice: str) -> int:
 def _from_modal(
     view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> tuple[Conversation, str | None]:
-    channel, _, ts = (view.get("private_metadata") or "").partition("|")
-    conversation = Conversation(client, person_of(context), channel=channel or None)
-    return conversation, ts or None
+    ts = (view.get("private_metadata") or "").rpartition("|")[2]  # (once "channel|ts")
+    return conversation_of(context, client), ts or None
 
 
 def register(app: App, coach: Coach) -> dict[str, Subcommand]:

@@ -22,8 +22,8 @@ from bot.slack import flows, ids
 from bot.slack.blocks import build_saved_note, wording
 from bot.slack.blocks.modals import build_patient_data_modal
 from bot.slack.blocks.text import ERROR_TEXT, cut
-from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import input_value, pending_of, person_of
+from bot.slack.conversation import replying_on_failure
+from bot.slack.payloads import conversation_of, input_value, pending_of, person_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,7 +53,7 @@ class ViewHandlers:
         if saved is None:
             return
         modal, summary = saved
-        conversation = Conversation(client, person, channel=modal.channel)
+        conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
             flows.show_summary_at(conversation, modal.message_ts, summary)
 
@@ -74,7 +74,7 @@ class ViewHandlers:
         if saved is None:
             return
         modal, text_saved = saved
-        conversation = Conversation(client, person, channel=modal.channel)
+        conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
             attribute = self.service.framework.attribute(modal.attribute_id)
             conversation.post(build_saved_note(attribute, text_saved.links, added=False))

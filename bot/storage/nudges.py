@@ -823,6 +823,7 @@ def _record(row: Any) -> NudgeRecord:
         attempts=row["attempts"],
         sent_at=_utc(row["sent_at"]),
         last_error=row["last_error"],
+        delivery_ref=row.get("delivery_ref"),  # not read back by a claim
     )
 
 

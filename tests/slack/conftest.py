@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,6 +68,19 @@ def bot(start_bot: Callable[[], RunningBot]) -> RunningBot:
 def user(bot: RunningBot, slack: FakeSlack) -> SlackUser:
     """A nurse in the Trust's workspace."""
     return SlackUser(bot.events_url, slack)
+
+
+@pytest.fixture
+def colleague_user(user: SlackUser, slack: FakeSlack) -> SlackUser:
+    """A colleague of the nurse in the same workspace, with a DM of their own with the bot."""
+    return SlackUser(user.events_url, slack, user_id="U-COLLEAGUE")
+
+
+@pytest.fixture
+def their_step(colleague_user: SlackUser) -> dict[str, Any]:
+    """The first step of the colleague's reflection, in the colleague's DM."""
+    colleague_user.command("leadership")
+    return colleague_user.next_message()
 
 
 # -- OAuth install mode: no bot token, client id and secret, installs kept in the database ------

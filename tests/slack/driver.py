@@ -347,3 +347,13 @@ def action_ids(message: dict[str, Any]) -> list[str]:
         if block["type"] == "actions"
         for element in block["elements"]
     ]
+
+
+def summary_reached(user: SlackUser, scope: str = "leadership") -> dict[str, Any]:
+    """Start a reflection and rate every step 2; the priority areas message."""
+    user.command(scope)
+    step = user.next_message()
+    while header(step) != "Your priority areas":
+        user.click(step, "lif.rate.2")
+        step = user.next_message()
+    return step

@@ -76,7 +76,8 @@ def test_someone_elses_button_explains_and_changes_nothing(
     colleague.click(first, "lif.rate.1")
 
     assert "belongs to someone else" in colleague.next_ephemeral()
-    assert slack.calls_to("response_url"), "Slack refused an ephemeral in a DM not theirs"
+    (note,) = slack.calls_to("chat.postEphemeral")
+    assert note.params["channel"] == colleague.dm, "told in their own DM, not the nurse's"
     assert bot.coach.service.resume(nurse).index == 0
     assert user.ephemerals() == []
 

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.coaching.models import Person
-from tests.slack.driver import SlackUser, all_text, header
+from tests.slack.driver import SlackUser, all_text, summary_reached
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import RunningBot
-
-
-def _summary(user: SlackUser) -> dict[str, Any]:
-    user.command("leadership")
-    step = user.next_message()
-    while header(step) != "Your priority areas":
-        user.click(step, "lif.rate.2")
-        step = user.next_message()
-    return step
 
 
 def _goal_form(user: SlackUser, slack: FakeSlack, summary: dict, attribute_id: str) -> dict:
@@ -28,7 +17,7 @@ def _goal_form(user: SlackUser, slack: FakeSlack, summary: dict, attribute_id: s
 def test_a_goal_longer_than_the_form_allows_is_refused_under_the_input(
     user: SlackUser, slack: FakeSlack, bot: RunningBot, nurse: Person
 ) -> None:
-    summary = _summary(user)
+    summary = summary_reached(user)
     form = _goal_form(user, slack, summary, "L1")
 
     ack = user.submit(form, "g" * 3_001)  # a client that ignores max_length
@@ -41,7 +30,7 @@ def test_a_goal_longer_than_the_form_allows_is_refused_under_the_input(
 def test_a_goal_for_a_priority_dropped_meanwhile_is_refused_under_the_input(
     user: SlackUser, slack: FakeSlack
 ) -> None:
-    summary = _summary(user)
+    summary = summary_reached(user)
     form = _goal_form(user, slack, summary, "L1")
     user.click(summary, "lif.drop.L1")
     slack.wait_for(lambda: "lif.drop.L1" not in str(user.current(summary)["blocks"]))
@@ -57,7 +46,7 @@ def test_a_goal_for_a_priority_dropped_meanwhile_is_refused_under_the_input(
 def test_an_empty_goal_clears_it(
     user: SlackUser, slack: FakeSlack, bot: RunningBot, nurse: Person
 ) -> None:
-    summary = _summary(user)
+    summary = summary_reached(user)
     user.submit(_goal_form(user, slack, summary, "L2"), "Shadow the matron")
     slack.wait_for(lambda: "Shadow the matron" in all_text(user.current(summary)))
     user.submit(_goal_form(user, slack, summary, "L2"), "")

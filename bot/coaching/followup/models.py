@@ -129,6 +129,7 @@ class NudgeRecord(PlannedNudge):
     attempts: int = 0
     sent_at: datetime | None = None
     last_error: str | None = None
+    delivery_ref: str | None = None  # the sent message's id on the platform (a Slack ts)
 
 
 class PlanResult(StrEnum):

@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from bot.coaching.engine import ReflectionService
-from bot.coaching.errors import InvalidInput, NotFound
+from bot.coaching.errors import CoachingError, InvalidInput, NotFound, StaleAction
 from bot.coaching.followup.models import CheckInResponse
 from bot.coaching.followup.service import FollowUpService
 from bot.coaching.followup.views import CheckInOutcome, ScheduleView
@@ -34,14 +34,20 @@ from bot.slack.conversation import Conversation, replying_on_failure
 from bot.slack.followup.listening import (
     Body,
     PublishHome,
-    Shown,
     ack_after,
     acked_first,
     content,
-    first_text,
     values_of,
 )
-from bot.slack.payloads import action_value, message_origin, person_of
+from bot.slack.followup.shown import Shown, shown
+from bot.slack.payloads import (
+    action_value,
+    clicked_in_dm,
+    clicked_ts,
+    conversation_of,
+    from_home,
+    person_of,
+)
 
 AGAIN_SCOPES = {
     "": fids.PRIORITIES,
@@ -79,20 +85,21 @@ class CheckInHandlers:
         """Record the answer; the check-in shows it, and the coach replies (more when stuck)."""
         period, response = fids.unpack(action_value(body))
         self._require_unanswered(conversation.person, period)
+        asked = self._clicked(conversation, body, period)  # before the answer changes it
         outcome = self.followup.record_check_in(
             conversation.person, response, period_key=_period_key(period)
         )
-        self._answered(conversation, Shown.clicked(body), response, outcome, with_note=False)
+        self._answered(conversation, asked, response, outcome, with_note=False)
 
     @acked_first
     def handle_note(self, conversation: Conversation, body: Body) -> None:
         """Open the form for an answer with a note, showing what was asked."""
         period = fids.period_of(action_value(body))
         self._require_unanswered(conversation.person, period)
-        channel, ts = message_origin(body)
-        asked = content(Shown.clicked(body).blocks)
+        ts = clicked_ts(body)  # only a lookup key, and redrawn in the DM only
+        asked = content(shown(self.followup, conversation.person, ts, period).blocks)
         responses = tuple(self.followup.texts.responses.items())
-        modal = build_note_modal(asked, responses, fids.Origin(channel, ts, period))
+        modal = build_note_modal(asked, responses, fids.Origin(ts, period))
         conversation.open_modal(body["trigger_id"], modal)
 
     def handle_note_submission(
@@ -101,48 +108,57 @@ class CheckInHandlers:
         """Save the answer and its note, or show what is wrong under the input."""
         person, origin = person_of(context), fids.Origin.loads(view.get("private_metadata"))
 
-        def save() -> tuple[CheckInResponse, CheckInOutcome]:
+        def save() -> tuple[Shown, CheckInResponse, CheckInOutcome]:
             response, note = parse_note(values_of(view))
             self._require_unanswered(person, origin.period, form=True)
+            asked = shown(self.followup, person, origin.message_ts, origin.period)
             key = _period_key(origin.period)
-            return response, self.followup.record_check_in(
-                person, response, note=note, period_key=key
-            )
+            outcome = self.followup.record_check_in(person, response, note=note, period_key=key)
+            return asked, response, outcome
 
         saved = ack_after(ack, fids.NOTE_INPUT[0], save)
         if saved is None:
             return
-        conversation = Conversation(client, person, channel=origin.channel)
+        conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
-            asked = content(view.get("blocks"))  # the form shows what the check-in asked
-            shown = Shown(origin.message_ts, first_text(asked), asked)
-            self._answered(conversation, shown, *saved, with_note=True)
+            self._answered(conversation, *saved, with_note=True)
 
     def _answered(
         self,
         conversation: Conversation,
-        shown: Shown,
+        asked: Shown,
         response: CheckInResponse,
         outcome: CheckInOutcome,
         *,
         with_note: bool,
     ) -> None:
         """The check-in shows the answer instead of its buttons; the coach replies."""
-        if shown.redrawable:
+        if asked.redrawable:
             label = self.followup.texts.responses[response]
-            blocks = answered(shown.blocks, label, with_note=with_note)
-            conversation.replace(shown.ts, Message(text=shown.text or label, blocks=blocks))
+            blocks = answered(asked.blocks, label, with_note=with_note)
+            conversation.replace(asked.ts, Message(text=asked.text or label, blocks=blocks))
         conversation.post(build_outcome_message(outcome))
 
     def _require_unanswered(self, person: Person, period: str, *, form: bool = False) -> None:
-        """One answer per check-in the bot sent (one asked for can be answered again)."""
+        """A check-in the bot sent this person, not answered yet (one asked for can be answered
+        again). A period that is none of the person's check-ins is refused: nothing is kept."""
         key = _period_key(period)
         if key is None:
             return
-        if any(c.period_key == key for c in self.followup.nudges.check_ins_for(person)):
-            if form:
-                raise FormErrors({fids.RESPONSE_INPUT[0]: say.ALREADY_ANSWERED})
-            raise InvalidInput(say.ALREADY_ANSWERED)
+        if not any(n.period_key == key for n in self.followup.nudges.nudges_for(person)):
+            problem: CoachingError = StaleAction(fids.NOT_OURS)
+        elif any(c.period_key == key for c in self.followup.nudges.check_ins_for(person)):
+            problem = InvalidInput(say.ALREADY_ANSWERED)
+        else:
+            return
+        if form:
+            raise FormErrors({fids.RESPONSE_INPUT[0]: problem.message})
+        raise problem
+
+    def _clicked(self, conversation: Conversation, body: Body, period: str | None = None) -> Shown:
+        """The clicked follow-up message, rebuilt, when the click was on one in the DM."""
+        ts = clicked_in_dm(body, conversation)
+        return shown(self.followup, conversation.person, ts, period)
 
     # -- snooze, stop, resume -----------------------------------------------------------------
 
@@ -150,10 +166,10 @@ class CheckInHandlers:
     def handle_snooze(self, conversation: Conversation, body: Body) -> None:
         """Ask again in a day or a week; the check-in loses its snooze buttons and says when."""
         text = self.followup.snooze(conversation.person, ids.number_of(action_value(body)))
-        shown = Shown.clicked(body)
-        if shown.redrawable:
-            blocks = snoozed(shown.blocks, text)
-            conversation.replace(shown.ts, Message(text=shown.text or text, blocks=blocks))
+        check_in = self._clicked(conversation, body)
+        if check_in.redrawable:
+            blocks = snoozed(check_in.blocks, text)
+            conversation.replace(check_in.ts, Message(text=check_in.text or text, blocks=blocks))
         else:
             conversation.post(build_note(say.SNOOZED.format(text=text)))
 
@@ -161,20 +177,20 @@ class CheckInHandlers:
     def handle_stop(self, conversation: Conversation, body: Body) -> None:
         """Stop every check-in; the message (or Home) says so and offers to start again."""
         view = self.followup.stop(conversation.person, "asked")
-        shown = Shown.clicked(body)
-        if shown.redrawable:
-            blocks = stopped(shown.blocks, view)
-            conversation.replace(shown.ts, Message(text=shown.text or view.message, blocks=blocks))
-        self._after_change(conversation, body, view, post=not shown.redrawable)
+        was = self._clicked(conversation, body)
+        if was.redrawable:
+            blocks = stopped(was.blocks, view)
+            conversation.replace(was.ts, Message(text=was.text or view.message, blocks=blocks))
+        self._after_change(conversation, body, view, post=not was.redrawable)
 
     @acked_first
     def handle_resume(self, conversation: Conversation, body: Body) -> None:
         """Start check-ins again from the next slot; the stopped message loses its button."""
         view = self.followup.resume(conversation.person)
-        shown = Shown.clicked(body)
-        if shown.redrawable:
-            kept = Message(text=shown.text or view.message, blocks=content(shown.blocks))
-            conversation.replace(shown.ts, kept)
+        was = self._clicked(conversation, body)
+        if was.redrawable:
+            kept = Message(text=was.text or view.message, blocks=content(was.blocks))
+            conversation.replace(was.ts, kept)
         self._after_change(conversation, body, view, post=True)
 
     def _after_change(
@@ -182,7 +198,7 @@ class CheckInHandlers:
     ) -> None:
         if post:
             conversation.post(build_schedule_message(view))
-        if message_origin(body)[0] is None:  # clicked on Home: show the change there
+        if from_home(body):  # clicked on Home: show the change there
             self.publish_home(conversation.client, conversation.person)
 
     # -- asking now, and reflecting again -----------------------------------------------------

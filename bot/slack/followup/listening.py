@@ -1,11 +1,10 @@
 """What the follow-up listeners share: ack first then work in the DM, forms acked after saving,
-and reading back a message as the person saw it."""
+and what a message asked (its header and sections)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from slack_bolt import Ack, BoltContext
@@ -16,7 +15,7 @@ from bot.coaching.models import Person
 from bot.slack.blocks import wording
 from bot.slack.blocks.followup_modals import FormErrors
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import conversation_for_action, message_origin
+from bot.slack.payloads import conversation_for_action
 
 logger = logging.getLogger(__name__)
 
@@ -60,36 +59,9 @@ def ack_after(ack: Ack, block_id: str, save: Callable[[], T]) -> T | None:
     return result
 
 
-@dataclass(frozen=True)
-class Shown:
-    """A message as the person saw it: where it is, its top-level text and its blocks."""
-
-    ts: str | None = None
-    text: str = ""
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-
-    @classmethod
-    def clicked(cls, body: Body) -> Shown:
-        """The message whose button was clicked (empty when the click was on Home)."""
-        message = body.get("message") or {}
-        return cls(message_origin(body)[1], message.get("text") or "", message.get("blocks") or [])
-
-    @property
-    def redrawable(self) -> bool:
-        """Whether there is a message to update in place."""
-        return self.ts is not None and bool(self.blocks)
-
-
 def content(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """What a message asked: its header and sections, without controls."""
     return [b for b in blocks or [] if b.get("type") in ("header", "section")]
-
-
-def first_text(blocks: list[dict[str, Any]]) -> str:
-    """The text of the first section (mrkdwn, as it was posted)."""
-    return next(
-        (b["text"]["text"] for b in blocks if b.get("type") == "section" and b.get("text")), ""
-    )
 
 
 def values_of(view: dict[str, Any]) -> Any:

@@ -24,7 +24,7 @@ from bot.slack.blocks.followup_modals import (
 from bot.slack.commands import Subcommand
 from bot.slack.conversation import Conversation, replying_on_failure
 from bot.slack.followup.listening import Body, PublishHome, ack_after, acked_first, values_of
-from bot.slack.payloads import message_origin, person_of
+from bot.slack.payloads import clicked_ts, conversation_of, from_home, person_of
 
 
 class SettingsHandlers:
@@ -47,8 +47,7 @@ class SettingsHandlers:
     def handle_settings(self, conversation: Conversation, body: Body) -> None:
         """Open the settings modal, filled in with the current settings."""
         status = self._status(conversation.person)
-        channel, ts = message_origin(body)
-        origin = fids.Origin(channel, ts, home=channel is None)
+        origin = fids.Origin(clicked_ts(body), home=from_home(body))
         cadences = self.followup.texts.cadence_phrases
         modal = build_settings_modal(status.preferences, cadences, origin)
         conversation.open_modal(body["trigger_id"], modal)
@@ -63,7 +62,7 @@ class SettingsHandlers:
         )
         if saved is None:
             return
-        conversation = Conversation(client, person, channel=origin.channel)
+        conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
             conversation.post(build_schedule_message(saved))
             if origin.home:

@@ -173,9 +173,9 @@ def test_the_settings_modal_shows_the_current_settings_and_reads_back_changes() 
         anchor=date(2026, 12, 1),
         paused_until=date(2027, 1, 4),
     )
-    modal = build_settings_modal(prefs, TEXTS.cadence_phrases, fids.Origin("D1", "1.0"))
+    modal = build_settings_modal(prefs, TEXTS.cadence_phrases, fids.Origin("1.0"))
     assert view_problems(modal) == []
-    assert fids.Origin.loads(modal["private_metadata"]) == fids.Origin("D1", "1.0")
+    assert fids.Origin.loads(modal["private_metadata"]) == fids.Origin("1.0")
 
     values = _values(modal)
     values["fu_cadence"]["cadence"]["selected_option"] = {"value": "monthly"}

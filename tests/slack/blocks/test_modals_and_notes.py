@@ -15,7 +15,7 @@ from bot.slack.blocks import build_goal_modal, build_note, build_saved_note, bui
 from tests.slack.driver import all_text
 from tests.slack.limits import message_problems, view_problems
 
-CONTEXT = ids.ModalContext("r" * 36, "L3", "D-NURSE", "1700000001.000100")
+CONTEXT = ids.ModalContext("r" * 36, "L3", "1700000001.000100")
 
 
 def _input(view: dict) -> dict:
