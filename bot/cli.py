@@ -96,15 +96,18 @@ def _configure_logging(settings: Settings) -> None:
 def _chat(settings: Settings, args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from bot.coaching.engine import MAX_ANSWER_CHARS
     from bot.coaching.models import Person
     from bot.container import build_coach
     from bot.terminal.chat import TerminalChat
+    from bot.terminal.entry import make_reader
 
     console = Console()
     with console.status("Getting the framework knowledge ready..."):
         coach = build_coach(settings)
     person = Person(workspace_id="terminal", user_id=args.user or getpass.getuser())
-    TerminalChat(coach.service, person, console, read=console.input, followup=coach.followup).run()
+    read = make_reader(limit=MAX_ANSWER_CHARS, too_long=coach.service.texts["terminal_too_long"])
+    TerminalChat(coach.service, person, console, read=read, followup=coach.followup).run()
     return 0
 
 

@@ -86,11 +86,14 @@ def load_question_bank(prompts_dir: Path = DEFAULT_PROMPTS_DIR) -> QuestionBank:
             for attribute_id, items in data["questions"].items()
         }
         scale = data["rating_scale"]
+        low = data.get("low_rating") or {}
         return QuestionBank(
             model_name=data["reflective_model"]["name"],
             rating_question=scale["question"],
             rating_scale=tuple(RatingLevel(**level) for level in scale["levels"]),
             questions=questions,
+            low_rating_what=low.get("what", ""),
+            low_rating_at_most=int(low.get("at_most", 0)),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ContentError(f"{path} does not match the expected layout: {error!r}") from error

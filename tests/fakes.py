@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.coaching.errors import ConcurrentUpdate
 from bot.coaching.framework import Attribute, Framework
-from bot.coaching.models import Person, Reflection, Status
+from bot.coaching.models import Mode, Person, Reflection, Status
 from bot.coaching.ports import Passage
 
 
@@ -60,6 +60,13 @@ class InMemoryReflectionRepository:
 
     def history_for(self, person: Person) -> list[Reflection]:
         return [r.model_copy(deep=True) for r in self._mine(person, *Status)]
+
+    def set_aside_for(self, person: Person) -> list[Reflection]:
+        return [r.model_copy(deep=True) for r in self._mine(person, Status.ABANDONED)]
+
+    def mode_for(self, person: Person) -> Mode | None:
+        rows = self._mine(person, *Status)
+        return rows[0].mode if rows else None
 
 
 class KeywordRetriever:

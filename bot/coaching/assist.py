@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.coaching import drafts, guard
 from bot.coaching import priorities as ranking
 from bot.coaching.framework import Attribute, Framework, Question
-from bot.coaching.models import Person, Reflection, Summary
+from bot.coaching.models import Person, Reflection, Stage, Summary
 from bot.coaching.ports import (
     AskRequest,
     CallBudget,
@@ -27,8 +27,10 @@ from bot.coaching.ports import (
     ModelUnavailable,
     Passage,
     QuestionRequest,
+    SoWhatRequest,
     SummaryRequest,
 )
+from bot.coaching.presupposing import presupposition
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +101,38 @@ class ModelCoach:
         )
         try:
             text = self._call(reflection.person, "question", lambda: self.model.question(request))
-            question = self._checked(drafts.clean_question(text), "question")
+            question = self._checked(_asked_fairly(text, Stage.WHAT), "question")
         except Fallback as fallback:
             return bank, fallback.notice
         self.memory.remember(reflection.id, attribute.id, "question", question)
         return _personalised(bank, question), None
+
+    def so_what(
+        self, reflection: Reflection, attribute: Attribute, what: str, offline: Question, bank: str
+    ) -> tuple[Question, str | None]:
+        """A So-what question written from the person's What (remembered), or the offline one.
+
+        It passes the checks the bank's questions pass: one short question that refers only to
+        what the person described (bot/coaching/presupposing.py).
+        """
+        said = self.memory.recall(reflection.id, attribute.id, Stage.SO_WHAT)
+        if said is not None:
+            return _personalised(offline, said), None
+        redacted = guard.redact(what)[:MAX_EARLIER_CHARS]
+        request = SoWhatRequest(
+            attribute_id=attribute.id,
+            statement=attribute.statement,
+            role=self._role(reflection.person),
+            what=redacted,
+            bank_question=bank,
+        )
+        try:
+            text = self._call(reflection.person, "so_what", lambda: self.model.so_what(request))
+            question = self._checked(_asked_fairly(text, Stage.SO_WHAT, redacted), "so_what")
+        except Fallback as fallback:
+            return offline, fallback.notice
+        self.memory.remember(reflection.id, attribute.id, Stage.SO_WHAT, question)
+        return _personalised(offline, question), None
 
     def follow_up(self, reflection: Reflection, attribute_id: str, bank: str) -> str | None:
         """At most one follow-up per attribute, and only for a short or vague answer."""
@@ -214,6 +243,14 @@ class ModelCoach:
             and (answer.rating is not None or answer.text.strip())
         ]
         return tuple(answered[-(limit or MAX_EARLIER_ANSWERS) :])
+
+
+def _asked_fairly(text: str, stage: Stage, said: str = "") -> str | None:
+    """The model's question if it is one short question that presupposes nothing unsaid."""
+    question = drafts.clean_question(text)
+    if question is None or presupposition(question, stage, said) is not None:
+        return None
+    return question
 
 
 def _personalised(bank: Question, text: str) -> Question:

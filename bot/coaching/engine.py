@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 
-from bot.coaching import asking, connections, distress, guard
+from bot.coaching import asking, connections, cycle, distress, guard
 from bot.coaching import priorities as ranking
 from bot.coaching.assist import ModelCoach
 from bot.coaching.errors import (
@@ -16,11 +15,19 @@ from bot.coaching.errors import (
     NotFound,
     NotYours,
     PatientDataWarning,
-    StaleAction,
+    UnfinishedReflection,
 )
-from bot.coaching.framework import Attribute, Framework, Question, QuestionBank
+from bot.coaching.framework import Attribute, Framework, QuestionBank
 from bot.coaching.guard import PatientDataChoice
-from bot.coaching.models import SCOPES, Answer, Person, PriorityArea, Reflection, Status
+from bot.coaching.models import (
+    SCOPES,
+    Answer,
+    Mode,
+    Person,
+    PriorityArea,
+    Reflection,
+    Status,
+)
 from bot.coaching.ports import (
     CallBudget,
     Clock,
@@ -29,14 +36,16 @@ from bot.coaching.ports import (
     ReflectionRepository,
     Retriever,
 )
+from bot.coaching.revisions import Revisions
+from bot.coaching.stepping import Stepper, mode_of
 from bot.coaching.views import (
     AskView,
     Introduction,
     Outcome,
     PriorityView,
     RelatedLink,
+    Reply,
     ResumeInfo,
-    SavedText,
     StepView,
     SummaryView,
 )
@@ -84,6 +93,18 @@ class ReflectionService:
                 texts=texts,
                 clock=clock,
             )
+        self.stepper = Stepper(
+            framework=framework,
+            questions=questions,
+            texts=texts,
+            retriever=retriever,
+            clock=clock,
+            assist=self.assist,
+        )
+        # Edits and deletions of messages that were part of an answer (Slack DMs).
+        self.revisions = Revisions(
+            repository=repository, clock=clock, texts=texts, reword=self._priority
+        )
 
     # -- starting -------------------------------------------------------------------------
 
@@ -106,6 +127,8 @@ class ReflectionService:
             resume=self.resume_info(person),
             has_summary=self.repository.latest_completed_for(person) is not None,
             role_question=self.assist.role_question(person) if self.assist else None,
+            mode=self.repository.mode_for(person),
+            set_aside=self.set_aside(person),
         )
 
     def set_role(self, person: Person, role: str) -> None:
@@ -116,23 +139,15 @@ class ReflectionService:
     def resume_info(self, person: Person) -> ResumeInfo | None:
         """The person's unfinished reflection, described, or None."""
         reflection = self.repository.active_for(person)
-        if reflection is None:
-            return None
-        answered = sum(1 for a in reflection.attribute_ids if _answered(reflection, a))
-        total = len(reflection.attribute_ids)
-        message = self.texts["resume_offer"].format(
-            scope=self.scope_name(reflection.scope),
-            started=reflection.started_at.strftime("%-d %B %Y"),
-            answered=answered,
-            total=total,
-        )
-        return ResumeInfo(
-            reflection_id=reflection.id,
-            scope=reflection.scope,
-            message=message,
-            answered=answered,
-            total=total,
-        )
+        return self._described(reflection) if reflection else None
+
+    def set_aside(self, person: Person) -> list[ResumeInfo]:
+        """The reflections set aside for a newer one, most recently set aside first."""
+        found = sorted(self.repository.set_aside_for(person), key=lambda r: r.updated_at)
+        return [self._described(r) for r in reversed(found)]
+
+    def _described(self, reflection: Reflection) -> ResumeInfo:
+        return self.stepper.describe(reflection, self.scope_name(reflection.scope))
 
     def scope_name(self, scope: str) -> str:
         """A person-facing name for a scope: 'all three domains' or a domain's name."""
@@ -140,16 +155,29 @@ class ReflectionService:
             return "all three domains" if scope == "all" else "your priority areas"
         return self.framework.domain(scope).name
 
-    def start(self, person: Person, scope: str = "all") -> StepView:
-        """Begin a new reflection; an unfinished one is kept but marked abandoned."""
+    def start(
+        self,
+        person: Person,
+        scope: str = "all",
+        *,
+        mode: Mode | str | None = None,
+        set_aside: bool = False,
+    ) -> StepView:
+        """Begin a new reflection, quick or deep (by default the way the person last reflected).
+
+        With one unfinished, raises UnfinishedReflection (asking: resume it, or start anew?)
+        unless `set_aside`: then it is set aside, whole, and can be reopened later.
+        """
         if scope not in SCOPES:
             raise InvalidInput(f"'{scope}' is not a domain. Choose one of: {', '.join(SCOPES)}.")
+        chosen = mode_of(mode) if mode else self.repository.mode_for(person) or Mode.QUICK
         attribute_ids = self._scope_attributes(person, scope)
         previous = self.repository.active_for(person)
+        if previous is not None and not set_aside:
+            question = self.stepper.describe(previous, self.scope_name(previous.scope)).question
+            raise UnfinishedReflection(question, reflection_id=previous.id, scope=previous.scope)
         if previous is not None:
-            previous.status = Status.ABANDONED
-            previous.updated_at = self.clock.now()
-            self.repository.save(previous)
+            self._set_aside(previous)
         now = self.clock.now()
         reflection = Reflection(
             id=str(uuid.uuid4()),
@@ -157,11 +185,34 @@ class ReflectionService:
             scope=scope,
             framework_version=self.framework.version,
             attribute_ids=attribute_ids,
+            mode=chosen,
             started_at=now,
             updated_at=now,
         )
         self.repository.add(reflection)
-        return self._step(reflection)
+        return self.stepper.step(reflection)
+
+    def _set_aside(self, reflection: Reflection) -> None:
+        reflection.status = Status.ABANDONED
+        self._save(reflection)
+
+    def reopen(self, person: Person, reflection_id: str) -> Outcome:
+        """Carry on with a reflection set aside; one unfinished meanwhile is set aside instead."""
+        reflection = self._load(person, reflection_id)
+        if reflection.status != Status.ABANDONED:
+            return self._outcome(self._load_open(person, reflection_id))
+        active = self.repository.active_for(person)
+        if active is not None:
+            self._set_aside(active)
+        reflection.status = Status.REVIEWING if reflection.summary else Status.IN_PROGRESS
+        self._save(reflection)
+        return self._outcome(reflection)
+
+    def set_mode(self, person: Person, reflection_id: str, mode: Mode | str) -> Outcome:
+        """Go on quick or deep from here; the next reflection starts the same way."""
+        reflection = self._load_open(person, reflection_id)
+        reflection.mode = mode_of(mode)
+        return self._advance(reflection)
 
     def _scope_attributes(self, person: Person, scope: str) -> list[str]:
         """The attributes a new reflection walks through, in framework order."""
@@ -192,25 +243,34 @@ class ReflectionService:
     # -- answering ------------------------------------------------------------------------
 
     def rate(self, person: Person, reflection_id: str, attribute_id: str, rating: int) -> Outcome:
-        """Record a self-rating for the current attribute and move to the next step."""
+        """Record a self-rating for the current attribute; on to what the cycle asks next."""
         reflection = self._load_open(person, reflection_id)
-        self._require_current(reflection, attribute_id)
+        self.stepper.require_current(reflection, attribute_id)
         if isinstance(rating, bool) or rating not in self.questions.ratings:
             low, high = self.questions.ratings[0], self.questions.ratings[-1]
             raise InvalidInput(
                 f"A rating is a whole number from {low} to {high}; nothing was saved."
             )
-        answer = self._answer(reflection, attribute_id)
+        answer = self.stepper.answer(reflection, attribute_id)
         answer.rating, answer.skipped = rating, False
         return self._advance(reflection)
 
     def skip(self, person: Person, reflection_id: str, attribute_id: str) -> Outcome:
-        """Leave the current attribute unrated and move on; any text stays."""
+        """Move on from the current attribute (unrated if it has no rating); any text stays."""
         reflection = self._load_open(person, reflection_id)
-        self._require_current(reflection, attribute_id)
-        answer = self._answer(reflection, attribute_id)
-        if answer.rating is None:  # skipping a step answered before keeps its rating
-            answer.skipped = True
+        self.stepper.require_current(reflection, attribute_id)
+        cycle.skip_attribute(self.stepper.answer(reflection, attribute_id), reflection.mode)
+        return self._advance(reflection)
+
+    def skip_question(
+        self, person: Person, reflection_id: str, attribute_id: str, *, stage: str | None = None
+    ) -> Outcome:
+        """Leave the question asked now (at `stage`, if named) unanswered; on to the next one."""
+        reflection = self._load_open(person, reflection_id)
+        self.stepper.require_current(reflection, attribute_id, stage=stage)
+        answer = self.stepper.answer(reflection, attribute_id)
+        if cycle.skip_stage(answer, reflection.mode) is None and answer.rating is None:
+            raise InvalidInput("Only the rating is left here: choose one, or skip the attribute.")
         return self._advance(reflection)
 
     def write(
@@ -222,28 +282,12 @@ class ReflectionService:
         *,
         patient_data: PatientDataChoice | str = PatientDataChoice.CHECK,
     ) -> list[RelatedLink]:
-        """Save free text on a reached attribute; returns other attributes it touches.
+        """Add free text to a reached attribute (see `reply`); other attributes it touches."""
+        return self.reply(
+            person, reflection_id, attribute_id, text, patient_data=patient_data
+        ).links
 
-        Raises PatientDataWarning, saving nothing, when the text looks like it holds patient
-        data, unless `patient_data` is "redact" (save it redacted) or "keep" (save as written).
-        """
-        reflection = self._load_open(person, reflection_id)
-        self._require_reached(reflection, attribute_id)
-        if len(text) > MAX_ANSWER_CHARS:
-            raise InvalidInput(
-                f"That reflection is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
-                "Nothing was saved: please shorten it and send it again."
-            )
-        text = self._guarded(text, patient_data)
-        answer = self._answer(reflection, attribute_id)
-        answer.text = text.replace("\x00", "")  # NUL is the one character PostgreSQL cannot store
-        answer.related_attribute_ids = [
-            link.attribute.id for link in self._links(text, attribute_id)
-        ]
-        self._save(reflection)
-        return [self._link(self.framework.attribute(a)) for a in answer.related_attribute_ids]
-
-    def save_text(
+    def reply(
         self,
         person: Person,
         reflection_id: str,
@@ -251,16 +295,43 @@ class ReflectionService:
         text: str,
         *,
         patient_data: PatientDataChoice | str = PatientDataChoice.CHECK,
-    ) -> SavedText:
-        """`write`, and a signpost to support when the words show distress, once per reflection.
+        source: str | None = None,
+    ) -> Reply:
+        """Add the person's words to the question asked at a reached attribute, never replacing.
 
-        Whether it is due is derived from the answers saved before (bot.coaching.distress).
+        A reply at a stage already answered is added to it. `source` (a Slack DM's ts) lets an
+        edit or a deletion of that message change this part later. Raises PatientDataWarning,
+        saving nothing, when the text looks like it holds patient data, unless `patient_data`
+        is "redact" (save it redacted) or "keep" (save as written).
         """
-        already = distress.signposted(self._load(person, reflection_id))
-        links = self.write(person, reflection_id, attribute_id, text, patient_data=patient_data)
-        if already or not distress.shows_distress(text):
-            return SavedText(links=links)
-        return SavedText(links=links, signpost=distress.signpost(self.texts, self.support_contacts))
+        reflection = self._load_open(person, reflection_id)
+        self.stepper.require_reached(reflection, attribute_id)
+        if len(text) > MAX_ANSWER_CHARS:
+            raise InvalidInput(
+                f"That reflection is {len(text):,} characters; the limit is {MAX_ANSWER_CHARS:,}. "
+                "Nothing was saved: please shorten it and send it again."
+            )
+        text = self._guarded(text, patient_data).replace("\x00", "")  # PostgreSQL refuses NUL
+        due = not distress.signposted(reflection) and distress.shows_distress(text)
+        answer = self.stepper.answer(reflection, attribute_id)
+        finished = self.stepper.is_complete(reflection, attribute_id)  # words added on going back
+        stage, added = cycle.add_words(
+            answer, text, mode=reflection.mode, source=source, now=self.clock.now()
+        )
+        links = self._links(answer.text, attribute_id)
+        answer.related_attribute_ids = [link.attribute.id for link in links]
+        if finished:
+            self._save(reflection)
+        outcome = self._outcome(reflection) if finished else self._advance(reflection)
+        return Reply(
+            links=links,
+            added=added,
+            stage=stage,
+            notice=self.texts["added_words" if added else "saved_words"],
+            outcome=outcome,
+            # Once per reflection, derived from the answers saved before (bot.coaching.distress).
+            signpost=distress.signpost(self.texts, self.support_contacts) if due else None,
+        )
 
     def follow_up(self, person: Person, reflection_id: str, attribute_id: str) -> str | None:
         """The AI coach's one follow-up question on a short or vague written answer, or None.
@@ -268,10 +339,10 @@ class ReflectionService:
         Call it after `write`, off any request-acknowledgement path: it may call the model.
         """
         reflection = self._load_open(person, reflection_id)
-        self._require_reached(reflection, attribute_id)
-        if self.assist is None:
+        self.stepper.require_reached(reflection, attribute_id)
+        if self.assist is None or reflection.mode == Mode.DEEP:  # deep: the cycle follows up
             return None
-        bank = self._bank_question(reflection, attribute_id)
+        bank = self.stepper.bank_what(reflection, attribute_id)
         return self.assist.follow_up(reflection, attribute_id, bank.text)
 
     def ask(self, person: Person, question: str) -> AskView:
@@ -295,7 +366,7 @@ class ReflectionService:
     def go_to(self, person: Person, reflection_id: str, attribute_id: str) -> StepView:
         """Go to an attribute already reached, to change its rating or answer."""
         reflection = self._load_open(person, reflection_id)
-        self._require_reached(reflection, attribute_id)
+        self.stepper.require_reached(reflection, attribute_id)
         return self._move_to(reflection, reflection.attribute_ids.index(attribute_id))
 
     def pause(self, person: Person, reflection_id: str) -> ResumeInfo:
@@ -434,50 +505,13 @@ class ReflectionService:
             raise InvalidInput("Priority areas come at the end: finish the remaining steps first.")
         return reflection
 
-    def _require_current(self, reflection: Reflection, attribute_id: str) -> None:
-        self._require_known(reflection, attribute_id)
-        if reflection.current_attribute_id != attribute_id:
-            raise StaleAction(
-                f"That button belongs to an earlier step ({attribute_id}) you have already "
-                "answered. Use Back to change it."
-            )
-
-    def _require_reached(self, reflection: Reflection, attribute_id: str) -> None:
-        self._require_known(reflection, attribute_id)
-        if reflection.attribute_ids.index(attribute_id) > reflection.cursor:
-            raise InvalidInput(f"You haven't reached {attribute_id} yet.")
-
-    def _require_known(self, reflection: Reflection, attribute_id: str) -> None:
-        self._require_in_framework(attribute_id)
-        if attribute_id not in reflection.attribute_ids:
-            raise InvalidInput(f"{attribute_id} is not part of this reflection.")
-
     def _require_in_framework(self, attribute_id: str) -> None:
         if not self.framework.has_attribute(attribute_id):
             raise InvalidInput(f"'{attribute_id}' is not an attribute of the framework.")
 
-    def _answer(self, reflection: Reflection, attribute_id: str) -> Answer:
-        now = self.clock.now()
-        answer = reflection.answers.get(attribute_id)
-        if answer is None:
-            question = self._question(reflection.id, attribute_id)
-            answer = Answer(attribute_id=attribute_id, question_id=question.id, updated_at=now)
-            reflection.answers[attribute_id] = answer
-        answer.updated_at = now
-        return answer
-
     def _advance(self, reflection: Reflection) -> Outcome:
-        # After changing an earlier answer, carry on from the first step not yet answered.
-        reflection.cursor = next(
-            (
-                index
-                for index, attribute_id in enumerate(reflection.attribute_ids)
-                if index > reflection.cursor and not _answered(reflection, attribute_id)
-            ),
-            len(reflection.attribute_ids),
-        )
         notice = None
-        if reflection.cursor == len(reflection.attribute_ids):
+        if self.stepper.advance(reflection):  # every step seen: propose the priority areas
             reflection.status = Status.REVIEWING
             reflection.summary = ranking.propose_summary(
                 reflection, self.framework, self.questions, self.texts, self.clock.now()
@@ -492,7 +526,7 @@ class ReflectionService:
         reflection.cursor = cursor
         reflection.status, reflection.summary = Status.IN_PROGRESS, None
         self._save(reflection)
-        return self._step(reflection)
+        return self.stepper.step(reflection)
 
     def _save(self, reflection: Reflection) -> None:
         reflection.updated_at = self.clock.now()
@@ -507,64 +541,7 @@ class ReflectionService:
     def _outcome(self, reflection: Reflection) -> Outcome:
         if reflection.current_attribute_id is None:
             return self._summary_view(reflection)
-        return self._step(reflection)
-
-    def _question(self, reflection_id: str, attribute_id: str) -> Question:
-        questions = self.questions.for_attribute(attribute_id)
-        digest = hashlib.sha256(f"{reflection_id}:{attribute_id}".encode()).digest()
-        return questions[digest[0] % len(questions)]
-
-    def _step(self, reflection: Reflection) -> StepView:
-        step = self._step_at(reflection, reflection.attribute_ids[reflection.cursor])
-        if self.assist is None:
-            return step
-        question, notice = self.assist.question(
-            reflection, step.attribute, step.context, step.question
-        )
-        return step.model_copy(update={"question": question, "fallback_notice": notice})
-
-    def _step_at(self, reflection: Reflection, attribute_id: str) -> StepView:
-        """The offline coach's view of a step: the bank's question, the retrieved context."""
-        attribute = self.framework.attribute(attribute_id)
-        domain = self.framework.domain(attribute.domain_id)
-        answer = reflection.answers.get(attribute.id)
-        question = self._bank_question(reflection, attribute.id)
-        return StepView(
-            reflection_id=reflection.id,
-            attribute=attribute,
-            domain_name=domain.name,
-            lead_in=domain.lead_in,
-            position=attribute.position,
-            domain_size=len(domain.attributes),
-            index=reflection.attribute_ids.index(attribute.id),
-            total=len(reflection.attribute_ids),
-            context=self._context(attribute),
-            question=question,
-            rating_question=self.questions.rating_question,
-            rating_scale=self.questions.rating_scale,
-            answer=answer,
-            can_go_back=reflection.cursor > 0,
-        )
-
-    def _bank_question(self, reflection: Reflection, attribute_id: str) -> Question:
-        """The curated question of a step: the one answered before, or a stable choice."""
-        answer = reflection.answers.get(attribute_id)
-        return next(
-            (
-                q
-                for q in self.questions.for_attribute(attribute_id)
-                if answer and q.id == answer.question_id
-            ),
-            self._question(reflection.id, attribute_id),
-        )
-
-    def _context(self, attribute: Attribute) -> str | None:
-        try:
-            passage = self.retriever.context_for(attribute)
-        except Exception:  # retrieval is an aid: a step is still useful without it
-            logger.exception("context retrieval failed for %s", attribute.id)
-            return None
-        return passage.text if passage else None
+        return self.stepper.step(reflection)
 
     def _links(self, text: str, attribute_id: str) -> list[RelatedLink]:
         if len(text.split()) < 6:
@@ -631,8 +608,3 @@ class ReflectionService:
             summary=summary,
             offers=connections.offers(reflection, self.framework, self.texts),
         )
-
-
-def _answered(reflection: Reflection, attribute_id: str) -> bool:
-    answer = reflection.answers.get(attribute_id)
-    return answer is not None and (answer.rating is not None or answer.skipped)

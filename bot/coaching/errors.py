@@ -51,3 +51,16 @@ class PatientDataWarning(CoachingError):
         super().__init__(message)
         self.kinds = kinds
         self.redacted = redacted
+
+
+class UnfinishedReflection(CoachingError):
+    """A new reflection was asked for while one is unfinished; the person is asked first.
+
+    `message` asks "Resume it, or start a new one?"; starting anyway sets the unfinished one
+    aside, where it can be reopened.
+    """
+
+    def __init__(self, message: str, *, reflection_id: str, scope: str) -> None:
+        super().__init__(message)
+        self.reflection_id = reflection_id
+        self.scope = scope

@@ -119,10 +119,17 @@ class QuestionBank(_Frozen):
     rating_question: str
     rating_scale: tuple[RatingLevel, ...]
     questions: dict[str, tuple[Question, ...]]
+    # The What asked after a rating of at most `low_rating_at_most`, when nothing is written yet.
+    low_rating_what: str = ""
+    low_rating_at_most: int = 0
 
     def for_attribute(self, attribute_id: str) -> tuple[Question, ...]:
         """The questions about one attribute."""
         return self.questions.get(attribute_id, ())
+
+    def for_stage(self, attribute_id: str, stage: str) -> Question | None:
+        """The attribute's question at one stage of the cycle, or None."""
+        return next((q for q in self.for_attribute(attribute_id) if q.stage == stage), None)
 
     def label(self, rating: int) -> str:
         """The label of a rating value, e.g. 2 -> 'Emerging'."""

@@ -21,11 +21,39 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"  # stepping through attributes
     REVIEWING = "reviewing"  # all steps seen; priorities proposed, not yet confirmed
     COMPLETED = "completed"  # priorities confirmed
-    ABANDONED = "abandoned"  # replaced by a newer reflection; kept, never deleted
+    ABANDONED = "abandoned"  # set aside for a newer one; kept, and can be reopened
 
 
 SCOPES = ("all", "leadership", "improvement", "care_delivery", "priorities")
 # "priorities": a re-reflection on the priority areas of the person's last confirmed reflection
+
+
+class Mode(StrEnum):
+    """How much a reflection asks per attribute (bot/coaching/cycle.py)."""
+
+    QUICK = "quick"  # a rating and one question
+    DEEP = "deep"  # a rating and the whole cycle: What? So what? Now what?
+
+
+class Stage(StrEnum):
+    """A stage of Rolfe, Freshwater and Jasper's (2001) reflective cycle."""
+
+    WHAT = "what"
+    SO_WHAT = "so_what"
+    NOW_WHAT = "now_what"
+
+
+class AnswerPart(BaseModel):
+    """One piece of what the person wrote on an attribute, at one stage of the cycle.
+
+    `source` names where it came from when that can change later (a Slack DM's ts): an edit of
+    that message replaces the part, a deletion removes it.
+    """
+
+    stage: Stage
+    text: str
+    source: str | None = None
+    added_at: datetime
 
 
 class Answer(BaseModel):
@@ -38,6 +66,11 @@ class Answer(BaseModel):
     question_id: str | None = None
     related_attribute_ids: list[str] = Field(default_factory=list)
     updated_at: datetime
+    # The cycle (bot/coaching/cycle.py): each part the person wrote, and the stages they chose
+    # to skip. `text` is every part joined, for the summary, the export and the AI coach;
+    # an answer stored before parts existed has text and no parts.
+    parts: list[AnswerPart] = Field(default_factory=list)
+    skipped_stages: list[Stage] = Field(default_factory=list)
 
 
 class PriorityArea(BaseModel):
@@ -67,6 +100,7 @@ class Reflection(BaseModel):
     scope: str
     framework_version: str
     attribute_ids: list[str]
+    mode: Mode = Mode.QUICK
     status: Status = Status.IN_PROGRESS
     cursor: int = 0
     answers: dict[str, Answer] = Field(default_factory=dict)

@@ -8,7 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from bot.coaching.framework import Attribute
-from bot.coaching.models import Person, Reflection
+from bot.coaching.models import Mode, Person, Reflection
 
 
 class Passage(BaseModel):
@@ -63,6 +63,14 @@ class ReflectionRepository(Protocol):
         """All of the person's reflections, newest first."""
         ...
 
+    def set_aside_for(self, person: Person) -> list[Reflection]:
+        """The person's reflections set aside for a newer one (abandoned), newest first."""
+        ...
+
+    def mode_for(self, person: Person) -> Mode | None:
+        """The mode of the person's newest reflection: the way they last chose to reflect."""
+        ...
+
 
 class Clock(Protocol):
     """The current time, in UTC; a port so tests can travel in time."""
@@ -107,6 +115,18 @@ class QuestionRequest(BaseModel):
     role: str | None
     earlier: tuple[EarlierAnswer, ...]
     bank_question: str  # the curated question, as an example of tone and length
+
+
+class SoWhatRequest(BaseModel):
+    """The person's description of a situation (the What), for a So-what question built on it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attribute_id: str
+    statement: str
+    role: str | None
+    what: str  # redacted
+    bank_question: str  # the curated So-what question, as an example of tone and length
 
 
 class FollowUpRequest(BaseModel):
@@ -173,6 +193,10 @@ class CoachModel(Protocol):
 
     def follow_up(self, request: FollowUpRequest) -> str:
         """One follow-up question inviting a fuller answer."""
+        ...
+
+    def so_what(self, request: SoWhatRequest) -> str:
+        """One So-what question about what the person described, asking what it tells them."""
         ...
 
     def summary(self, request: SummaryRequest) -> DraftSummary:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.coaching.framework import Attribute, Question, RatingLevel
-from bot.coaching.models import Answer, Summary
+from bot.coaching.models import Answer, Mode, Summary
 
 
 class StepView(BaseModel):
@@ -28,6 +28,19 @@ class StepView(BaseModel):
     # Set when the AI coach was meant to word this step but didn't (failure or daily limit):
     # the channel shows it; the step itself is the offline coach's and nothing was lost.
     fallback_notice: str | None = None
+    # The reflective cycle (bot/coaching/cycle.py): the stage `question` asks ("what",
+    # "so_what", "now_what", or "rating" when only the rating is left), its label in a deep
+    # reflection ("So what?"), and its place among the mode's stages (0 for the rating).
+    mode: Mode = Mode.QUICK
+    stage: str = "what"
+    stage_label: str | None = None
+    stage_number: int = 1
+    stage_count: int = 1
+
+    @property
+    def waits_for_rating(self) -> bool:
+        """Whether every question is passed and only the rating is left."""
+        return self.stage == "rating"
 
     @property
     def heading(self) -> str:
@@ -85,21 +98,17 @@ class Signpost(BaseModel):
     closing: str
 
 
-class SavedText(BaseModel):
-    """What saving a written reflection gives back: links, and a signpost when one is due."""
-
-    links: list[RelatedLink]
-    signpost: Signpost | None = None
-
-
 class ResumeInfo(BaseModel):
-    """An unfinished reflection the person can pick up."""
+    """An unfinished reflection the person can pick up (or one set aside, to reopen)."""
 
     reflection_id: str
     scope: str
     message: str
     answered: int
     total: int
+    line: str = ""  # one line for a list: scope, start, progress, in progress or set aside
+    question: str = ""  # "You have an unfinished reflection on X (n of m). Resume it, or ...?"
+    set_aside: bool = False
 
 
 class Introduction(BaseModel):
@@ -117,6 +126,27 @@ class Introduction(BaseModel):
     has_summary: bool
     # The optional role question of the AI coach; None when there is nothing to ask.
     role_question: str | None = None
+    mode: Mode | None = None  # the way the person last reflected; None: ask them
+    set_aside: list[ResumeInfo] = []  # reflections set aside for a newer one, newest first
+
+
+class Reply(BaseModel):
+    """What became of words the person sent on a step."""
+
+    links: list[RelatedLink]
+    added: bool  # added to words already written at that stage
+    stage: str
+    notice: str  # "Saved." or "Added to what you wrote."
+    outcome: Outcome  # where the reflection is now: the same step's next question, or onwards
+    signpost: Signpost | None = None  # words of distress: support, once per reflection
+
+
+class Revision(BaseModel):
+    """An edited or deleted message applied to the answer it was part of."""
+
+    reflection_id: str
+    attribute_id: str
+    message: str
 
 
 class Citation(BaseModel):
@@ -136,3 +166,4 @@ class AskView(BaseModel):
 
 
 Outcome = StepView | SummaryView
+Reply.model_rebuild()

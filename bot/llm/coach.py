@@ -27,6 +27,7 @@ from bot.coaching.ports import (
     FollowUpRequest,
     ModelUnavailable,
     QuestionRequest,
+    SoWhatRequest,
     SummaryRequest,
 )
 from bot.llm.metrics import LlmCall, LlmCallRecorder, LoggingRecorder
@@ -84,6 +85,17 @@ class LangChainCoachModel:
             question=request.question,
             role=role_text(request.role),
             answer=person_text(request.answer),
+        )
+
+    def so_what(self, request: SoWhatRequest) -> str:
+        """One So-what question built on what the person described."""
+        return self._text(
+            "so_what",
+            attribute_id=request.attribute_id,
+            statement=request.statement,
+            role=role_text(request.role),
+            what=person_text(request.what),
+            bank_question=request.bank_question,
         )
 
     def summary(self, request: SummaryRequest) -> DraftSummary:

@@ -20,6 +20,7 @@ TASK_FILES = {
     "follow_up": "llm_follow_up.md",
     "summary": "llm_summary.md",
     "ask": "llm_ask.md",
+    "so_what": "llm_so_what.md",
 }
 NOT_GIVEN = "not given"
 

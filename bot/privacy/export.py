@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from bot.coaching import cycle
 from bot.coaching.followup.models import CheckIn
 from bot.coaching.framework import Framework
-from bot.coaching.models import Answer, PriorityArea, Reflection
+from bot.coaching.models import Answer, PriorityArea, Reflection, Stage
 from bot.privacy.models import ExportFiles, PersonalRecord
 
 NMC_PROMPTS = (
@@ -35,6 +36,11 @@ CHECK_IN_WORDS = {
     "not_this_time": "Not this time",
 }
 EXPORT_FORMAT = "lif-coach-export/1"
+STAGE_HEADINGS = {  # the reflective cycle's stages (Rolfe, Freshwater & Jasper 2001)
+    Stage.WHAT: "What happened, in your words:",
+    Stage.SO_WHAT: "So what: what it tells you:",
+    Stage.NOW_WHAT: "Now what: what you will do:",
+}
 
 
 def build_export_files(
@@ -171,7 +177,11 @@ def _attribute_lines(
     lines = [heading, ""] + ([f"Statement: {statement}", ""] if statement else [])
     answer = reflection.answers.get(attribute_id)
     lines.append(f"- Your rating: {_rating(answer, labels)}")
-    if answer and answer.text.strip():
+    if answer and answer.parts:
+        for stage, heading in STAGE_HEADINGS.items():
+            if words := cycle.stage_text(answer, stage):
+                lines += [f"- {heading}", _quoted(words)]
+    elif answer and answer.text.strip():
         lines += ["- In your words:", _quoted(answer.text)]
     return lines
 

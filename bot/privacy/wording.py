@@ -24,6 +24,7 @@ NOT_COUNTED = (
 TABLE_NAMES = {  # (one, several), in the order a person would list them
     "reflections": ("reflection", "reflections"),
     "answers": ("answer", "answers"),
+    "answer_parts": ("part of an answer", "parts of answers"),
     "priorities": ("priority area", "priority areas"),
     "summaries": ("summary", "summaries"),
     "coach_turns": ("AI coach question", "AI coach questions"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -33,19 +33,17 @@ from bot.slack.payloads import (
 )
 
 Body = dict[str, Any]
-Work = Callable[["ActionHandlers", Conversation, Body], None]
+H = TypeVar("H", bound="ActionHandlers")  # ActionHandlers, or a feature's subclass of it
 AfterConfirm = Callable[[Conversation], None]  # e.g. plan the follow-up check-ins
 
 
-def acked_first(work: Work) -> Callable[..., None]:
+def acked_first(work: Callable[[H, Conversation, Body], None]) -> Callable[..., None]:
     """A Bolt listener that acks, then does `work` in the clicker's DM, replying on failure.
 
     The listener's own parameters are the ones Bolt injects by name (ack, body, client, context).
     """
 
-    def listener(
-        self: ActionHandlers, ack: Ack, body: Body, client: WebClient, context: BoltContext
-    ) -> None:
+    def listener(self: H, ack: Ack, body: Body, client: WebClient, context: BoltContext) -> None:
         ack()
         conversation = conversation_for_action(body, client, context)
         with replying_on_failure(conversation):
@@ -75,7 +73,7 @@ class ActionHandlers:
         outcome = self.service.rate(conversation.person, reflection_id, attribute_id, rating)
         label = self.service.questions.label(rating)
         self._close_step(conversation, body, attribute_id, rated(rating, label))
-        flows.post_outcome(conversation, outcome)
+        flows.post_outcome(self.service, conversation, outcome, continuing=attribute_id)
 
     @acked_first
     def handle_skip(self, conversation: Conversation, body: Body) -> None:
@@ -84,7 +82,7 @@ class ActionHandlers:
         flows.think(self.service, conversation)
         outcome = self.service.skip(conversation.person, reflection_id, attribute_id)
         self._close_step(conversation, body, attribute_id, wording.SKIPPED)
-        flows.post_outcome(conversation, outcome)
+        flows.post_outcome(self.service, conversation, outcome)
 
     @acked_first
     def handle_back(self, conversation: Conversation, body: Body) -> None:
@@ -98,7 +96,7 @@ class ActionHandlers:
             _redraw(conversation, body, build_note(wording.WENT_BACK))
         else:
             self._close_step(conversation, body, attribute_id, wording.WENT_BACK)
-        flows.post_outcome(conversation, step)
+        flows.post_outcome(self.service, conversation, step)
 
     @acked_first
     def handle_pause(self, conversation: Conversation, body: Body) -> None:
@@ -190,7 +188,7 @@ class ActionHandlers:
             attribute_id=attribute.id, short_name=attribute.short_name
         )
         _redraw(conversation, body, build_note(went))
-        flows.post_outcome(conversation, step)
+        flows.post_outcome(self.service, conversation, step)
 
     @acked_first
     def handle_goal(self, conversation: Conversation, body: Body) -> None:

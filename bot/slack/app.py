@@ -17,6 +17,7 @@ from bot.slack import (
     actions,
     assistant,
     commands,
+    cycle,
     events,
     oauth,
     patient_data,
@@ -126,7 +127,7 @@ class Feature(Protocol):
 
 
 # Feature modules, each `register(app, coach) -> {name: Subcommand}`; add new ones here.
-FEATURES: tuple[Feature, ...] = (privacy, assistant, patient_data)
+FEATURES: tuple[Feature, ...] = (privacy, assistant, patient_data, cycle)
 
 
 def _authorization(coach: Coach, client: WebClient) -> dict[str, Any]:

@@ -15,10 +15,17 @@ from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import CoachingError
 from bot.coaching.models import Person
 from bot.slack import flows
-from bot.slack.blocks import build_home_unavailable_view, build_home_view
+from bot.slack.blocks import build_home_unavailable_view, build_home_view, build_note
 from bot.slack.blocks.text import unescape
 from bot.slack.conversation import Conversation, replying_on_failure
-from bot.slack.payloads import conversation_of, is_persons_dm_message, pending_of, person_of
+from bot.slack.payloads import (
+    conversation_of,
+    deleted_dm,
+    edited_dm,
+    is_persons_dm_message,
+    pending_of,
+    person_of,
+)
 
 logger = logging.getLogger(__name__)
 PublishHome = Callable[[WebClient, Person], None]  # the follow-ups' Home (bot/slack/followup/)
@@ -34,13 +41,38 @@ class EventHandlers:
     def handle_message(
         self, event: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        """A DM reply: part of the written reflection on the current step, or a question."""
+        """A DM reply: words on the current step, or a question; or an edit or deletion of one."""
+        edited, deleted = edited_dm(event), deleted_dm(event)
+        if edited is not None or deleted is not None:
+            self.handle_changed_message(edited, deleted, client, context)
+            return
         if not is_persons_dm_message(event):
-            return  # edits, files, bots and other channels: nothing to save
+            return  # files, bots and other channels: nothing to save
         conversation = conversation_of(context, client)  # the event's channel is not trusted
         with replying_on_failure(conversation):
             text = unescape(event["text"])
-            flows.handle_dm_text(self.service, conversation, text, pending_of(context))
+            flows.handle_dm_text(
+                self.service, conversation, text, pending_of(context), source=event.get("ts")
+            )
+
+    def handle_changed_message(
+        self,
+        edited: tuple[str, str] | None,
+        deleted: str | None,
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        """An edited DM replaces the words it gave a step; a deleted one takes them away."""
+        conversation = conversation_of(context, client)  # the event's channel is not trusted
+        with replying_on_failure(conversation):
+            revisions, person = self.service.revisions, conversation.person
+            if edited is not None:
+                ts, text = edited
+                revision = revisions.revise(person, source=ts, text=unescape(text))
+            else:
+                revision = revisions.retract(person, source=deleted or "")
+            if revision is not None:  # a question, or words never saved: nothing to change
+                conversation.post(build_note(revision.message))
 
     def handle_app_home_opened(
         self, event: dict[str, Any], client: WebClient, context: BoltContext

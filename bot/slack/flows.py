@@ -10,10 +10,15 @@ from typing import Any, Protocol
 from slack_sdk.errors import SlackApiError
 
 from bot.coaching.engine import ReflectionService
-from bot.coaching.errors import CoachingError, PatientDataWarning, StaleAction
+from bot.coaching.errors import (
+    CoachingError,
+    PatientDataWarning,
+    StaleAction,
+    UnfinishedReflection,
+)
 from bot.coaching.framework import Attribute, Domain
-from bot.coaching.models import Person
-from bot.coaching.views import Outcome, SavedText, StepView, SummaryView
+from bot.coaching.models import Mode, Person
+from bot.coaching.views import Outcome, Reply, StepView, SummaryView
 from bot.slack.blocks import (
     build_intro_message,
     build_saved_note,
@@ -22,6 +27,7 @@ from bot.slack.blocks import (
     wording,
 )
 from bot.slack.blocks.assistant import build_answer_message
+from bot.slack.blocks.cycle import build_reflections_message, build_unfinished_message
 from bot.slack.blocks.intro import build_role_message
 from bot.slack.blocks.modals import build_loading_modal, build_notice_modal
 from bot.slack.blocks.notes import (
@@ -30,6 +36,7 @@ from bot.slack.blocks.notes import (
     build_signpost_message,
     build_thinking_message,
 )
+from bot.slack.blocks.step import build_stage_message
 from bot.slack.conversation import Conversation
 from bot.slack.ids import STALE_BUTTON
 
@@ -67,10 +74,22 @@ def think(
         conversation.thinking(build_thinking_message(text, plain))
 
 
-def post_outcome(conversation: Conversation, outcome: Outcome) -> str:
-    """Post the next step, or the summary once every step has been seen."""
+def post_outcome(
+    service: ReflectionService,
+    conversation: Conversation,
+    outcome: Outcome,
+    *,
+    continuing: str | None = None,
+) -> str:
+    """Post the next step, or the summary once every step has been seen.
+
+    When the reflection is still at the attribute `continuing` names (its next question, or
+    the rating it waits for), a short message asks it, without the statement again.
+    """
     if isinstance(outcome, StepView):
-        return conversation.post(build_step_message(outcome))
+        if outcome.attribute.id == continuing:
+            return conversation.post(build_stage_message(outcome, service.texts))
+        return conversation.post(build_step_message(outcome, service.texts))
     return conversation.post(build_summary_message(outcome))
 
 
@@ -82,16 +101,49 @@ def show_intro(service: ReflectionService, conversation: Conversation, _: str = 
         conversation.post(build_role_message())
 
 
-def start(service: ReflectionService, conversation: Conversation, scope: str) -> None:
-    """Begin a reflection on all three domains or one, and post its first step."""
+def start(
+    service: ReflectionService, conversation: Conversation, scope: str, *, set_aside: bool = False
+) -> None:
+    """Begin a reflection on all three domains or one, and post its first step.
+
+    With one unfinished, asks first: resume it, or start a new one (setting it aside).
+    """
     think(service, conversation)
-    post_outcome(conversation, service.start(conversation.person, scope))
+    try:
+        step = service.start(conversation.person, scope, set_aside=set_aside)
+    except UnfinishedReflection as unfinished:
+        message = build_unfinished_message(
+            unfinished.message,
+            reflection_id=unfinished.reflection_id,
+            scope=scope,
+            scope_name=service.scope_name(scope),
+            texts=service.texts,
+        )
+        conversation.post(message)
+        return
+    post_outcome(service, conversation, step)
 
 
 def resume(service: ReflectionService, conversation: Conversation, _: str = "") -> None:
-    """Post the step (or summary) where the person left off."""
+    """Post the step (or summary) where the person left off; with reflections set aside, the
+    list of them all, newest first, to resume or reopen one."""
+    person = conversation.person
+    set_aside = service.set_aside(person)
+    if set_aside:
+        names = {info.scope: service.scope_name(info.scope) for info in set_aside}
+        active = service.resume_info(person)
+        conversation.post(
+            build_reflections_message(active, set_aside, names=names, texts=service.texts)
+        )
+        return
     think(service, conversation)
-    post_outcome(conversation, service.resume(conversation.person))
+    post_outcome(service, conversation, service.resume(person))
+
+
+def reopen(service: ReflectionService, conversation: Conversation, reflection_id: str) -> None:
+    """Carry on with a reflection set aside (one unfinished meanwhile is set aside instead)."""
+    think(service, conversation)
+    post_outcome(service, conversation, service.reopen(conversation.person, reflection_id))
 
 
 def show_summary(
@@ -126,15 +178,23 @@ def show_summary_at(
 
 
 def handle_dm_text(
-    service: ReflectionService, conversation: Conversation, text: str, pending: PendingTexts
+    service: ReflectionService,
+    conversation: Conversation,
+    text: str,
+    pending: PendingTexts,
+    *,
+    source: str | None = None,
 ) -> None:
-    """A DM message: a question (starting with ?, or with no reflection going on) or a reply."""
+    """A DM message: a question (starting with ?, or with no reflection going on) or a reply.
+
+    `source` is the message's ts: an edit or deletion of it later changes the saved reply.
+    """
     if text.lstrip().startswith(QUESTION_MARK):
         answer_question(service, conversation, text.lstrip().lstrip(QUESTION_MARK))
     elif service.resume_info(conversation.person) is None:
         answer_question(service, conversation, text, how_to_start=True)
     else:
-        save_reply(service, conversation, text, pending)
+        save_reply(service, conversation, text, pending, source=source)
 
 
 def answer_question(
@@ -151,9 +211,14 @@ def answer_question(
 
 
 def save_reply(
-    service: ReflectionService, conversation: Conversation, text: str, pending: PendingTexts
+    service: ReflectionService,
+    conversation: Conversation,
+    text: str,
+    pending: PendingTexts,
+    *,
+    source: str | None = None,
 ) -> None:
-    """Add a DM reply to the written reflection of the current step, and acknowledge it.
+    """Add a DM reply to the question asked at the current step, and acknowledge it.
 
     Text that looks like patient data is held back, and the person chooses what to do.
     """
@@ -162,27 +227,45 @@ def save_reply(
     if isinstance(outcome, SummaryView):
         conversation.explain(wording.AT_SUMMARY)
         return
-    earlier = outcome.answer.text if outcome.answer else ""
     rid, attribute = outcome.reflection_id, outcome.attribute
     try:
-        saved = service.save_text(person, rid, attribute.id, joined(earlier, text))
+        reply = service.reply(person, rid, attribute.id, text, source=source)
     except PatientDataWarning as warning:
         held = pending.add(
             person, reflection_id=rid, attribute_id=attribute.id, purpose="reply", text=text
         )
         conversation.post(build_patient_data_message(warning, held))
         return
-    conversation.post(build_saved_note(attribute, saved.links, added=bool(earlier.strip())))
-    signpost(conversation, saved)
-    follow_up(service, conversation, rid, attribute)
+    acknowledge_reply(service, conversation, outcome, reply)
 
 
-def joined(earlier: str, text: str) -> str:
-    """A further reply added to what the person wrote before on the same step."""
-    return f"{earlier}\n\n{text}" if earlier.strip() else text
+def acknowledge_reply(
+    service: ReflectionService,
+    conversation: Conversation,
+    step: StepView,
+    reply: Reply,
+) -> None:
+    """Say the words were saved (or added to earlier ones), then ask what comes next."""
+    conversation.post(build_saved_note(step.attribute, reply.links, added=reply.added))
+    signpost(conversation, reply)
+    ask_next(service, conversation, step, reply)
 
 
-def signpost(conversation: Conversation, saved: SavedText) -> None:
+def ask_next(
+    service: ReflectionService, conversation: Conversation, step: StepView, reply: Reply
+) -> None:
+    """After words on a step: a deep step's next question, or the next step if these words
+    finished it (a quick step's rating buttons are on its own message), or a follow-up."""
+    following = reply.outcome
+    if not isinstance(following, StepView) or following.attribute.id != step.attribute.id:
+        post_outcome(service, conversation, following)
+        return
+    if following.mode == Mode.DEEP and following.stage != step.stage:
+        post_outcome(service, conversation, following, continuing=step.attribute.id)
+    follow_up(service, conversation, step.reflection_id, step.attribute)
+
+
+def signpost(conversation: Conversation, saved: Reply) -> None:
     """After saving words of distress, the note pointing to support (once per reflection)."""
     if saved.signpost is not None:
         conversation.post(build_signpost_message(saved.signpost))

@@ -28,6 +28,11 @@ FROM_SUMMARY = "-"  # the attribute part of Back's value on the summary, which h
 PATIENT_DATA = re.compile(r"^lif\.pd\.(redact|keep|edit)$")
 ROLE = "lif.role"
 ROLE_SKIP = "lif.role_skip"
+# The reflective cycle (bot/slack/cycle.py).
+SKIP_QUESTION = "lif.skip_question"
+MODE = re.compile(r"^lif\.mode\.(quick|deep)$")
+START_NEW = "lif.start_new"
+REOPEN = "lif.reopen"
 
 GOAL_MODAL = "lif.goal_modal"
 WRITE_MODAL = "lif.write_modal"
@@ -59,6 +64,16 @@ def start(scope: str) -> str:
     return f"{PREFIX}start.{scope}"
 
 
+def mode(name: str) -> str:
+    """The action id of the button that goes on quick or deep."""
+    return f"{PREFIX}mode.{name}"
+
+
+def mode_of(action_id: str) -> str:
+    """The mode (quick or deep) a mode button stands for."""
+    return _named_by(MODE, action_id)
+
+
 def patient_data(choice: str) -> str:
     """The action id of a patient-data warning button: redact, keep or edit."""
     return f"{PREFIX}pd.{choice}"
@@ -66,7 +81,12 @@ def patient_data(choice: str) -> str:
 
 def choice_of(action_id: str) -> str:
     """The choice a patient-data warning button stands for."""
-    match = PATIENT_DATA.match(action_id)
+    return _named_by(PATIENT_DATA, action_id)
+
+
+def _named_by(pattern: re.Pattern[str], action_id: str) -> str:
+    """What an action id of the pattern names (its first group); StaleAction when not ours."""
+    match = pattern.match(action_id)
     if match is None:
         raise _old_button()
     return match.group(1)

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import StaleAction
-from bot.coaching.views import SavedText, StepView
+from bot.coaching.views import Reply, StepView
 from bot.container import Coach
 from bot.slack import flows, ids
 from bot.slack.blocks import build_note, build_saved_note, wording
@@ -85,19 +85,17 @@ class PatientDataHandlers:
                 moved = wording.MOVED_ON.format(attribute_id=held.attribute_id)
                 conversation.replace_or_post(warning_ts, build_note(moved))
                 return
-            earlier = step.answer.text if step.answer else ""
-            saved = self._write(conversation, held, flows.joined(earlier, held.text), choice)
-        note = build_saved_note(
-            step.attribute, saved.links, added=bool(earlier.strip()), how=SAVED_HOW[choice]
-        )
-        conversation.replace_or_post(warning_ts, note)
-        flows.signpost(conversation, saved)
-        flows.follow_up(self.service, conversation, held.reflection_id, step.attribute)
+            reply = self._write(conversation, held, choice)
+        how = SAVED_HOW[choice]
+        saved = build_saved_note(step.attribute, reply.links, added=reply.added, how=how)
+        conversation.replace_or_post(warning_ts, saved)
+        flows.signpost(conversation, reply)
+        flows.ask_next(self.service, conversation, step, reply)
 
     def _answer(
         self, conversation: Conversation, body: Body, held: PendingText, choice: str
     ) -> None:
-        """A form's reflection: saved (replacing the step's text), or the form back to edit."""
+        """A form's reflection: added to the step's words, or the form back to edit."""
         view_id, modal = _modal_of(body)
         with self._kept_on_failure(held):
             if choice == "edit":
@@ -107,13 +105,15 @@ class PatientDataHandlers:
                 form = build_write_modal(step, modal, initial=held.text)
                 conversation.update_modal(view_id, form)
                 return
-            saved = self._write(conversation, held, held.text, choice)
+            step = self.service.current(conversation.person, held.reflection_id)
+            reply = self._write(conversation, held, choice)
         _saved_in(conversation, view_id, choice)
         attribute = self.service.framework.attribute(held.attribute_id)
-        note = build_saved_note(attribute, saved.links, added=False, how=SAVED_HOW[choice])
+        note = build_saved_note(attribute, reply.links, added=reply.added, how=SAVED_HOW[choice])
         conversation.post(note)
-        flows.signpost(conversation, saved)
-        flows.follow_up(self.service, conversation, held.reflection_id, attribute)
+        flows.signpost(conversation, reply)
+        if isinstance(step, StepView) and step.attribute.id == held.attribute_id:
+            flows.ask_next(self.service, conversation, step, reply)
 
     def _goal(self, conversation: Conversation, body: Body, held: PendingText, choice: str) -> None:
         """A goal: saved and shown on the summary, or the goal form back to edit."""
@@ -139,11 +139,13 @@ class PatientDataHandlers:
             raise StaleAction(f"{attribute_id} is no longer one of your priority areas.")
         conversation.update_modal(view_id, build_goal_modal(priority, modal, initial=held.text))
 
-    def _write(
-        self, conversation: Conversation, held: PendingText, text: str, choice: str
-    ) -> SavedText:
-        return self.service.save_text(
-            conversation.person, held.reflection_id, held.attribute_id, text, patient_data=choice
+    def _write(self, conversation: Conversation, held: PendingText, choice: str) -> Reply:
+        return self.service.reply(
+            conversation.person,
+            held.reflection_id,
+            held.attribute_id,
+            held.text,
+            patient_data=choice,
         )
 
 

@@ -136,6 +136,36 @@ def is_persons_dm_message(event: dict[str, Any]) -> bool:
     )
 
 
+def edited_dm(event: dict[str, Any]) -> tuple[str, str] | None:
+    """(ts, new text) of a message the person edited in their DM with the bot, or None."""
+    message = _persons_im_message(event, "message_changed", "message")
+    if message is None:
+        return None
+    text = message.get("text")
+    return message["ts"], text if isinstance(text, str) else ""
+
+
+def deleted_dm(event: dict[str, Any]) -> str | None:
+    """The ts of a message the person deleted in their DM with the bot, or None."""
+    previous = _persons_im_message(event, "message_deleted", "previous_message")
+    if previous is None:
+        return None
+    deleted = event.get("deleted_ts")
+    return deleted if isinstance(deleted, str) and deleted else previous["ts"]
+
+
+def _persons_im_message(event: dict[str, Any], subtype: str, key: str) -> dict[str, Any] | None:
+    """The message an edit or deletion is about, if a person wrote it in their DM with the bot
+    (never the bot's own messages, which it updates as it goes)."""
+    message = event.get(key)
+    if event.get("subtype") != subtype or event.get("channel_type") != "im":
+        return None
+    if not isinstance(message, dict) or message.get("bot_id") or message.get("subtype"):
+        return None
+    ts, user = message.get("ts"), message.get("user")
+    return message if isinstance(ts, str) and ts and isinstance(user, str) and user else None
+
+
 PENDING_KEY = "lif_pending_texts"  # set on every request's context by bot.slack.patient_data
 
 

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.coaching.engine import ReflectionService
 from bot.coaching.errors import CoachingError, PatientDataWarning
 from bot.coaching.models import Person
+from bot.coaching.views import Reply, StepView
 from bot.slack import flows, ids
 from bot.slack.blocks import build_saved_note, wording
 from bot.slack.blocks.modals import build_patient_data_modal
@@ -64,22 +65,25 @@ class ViewHandlers:
         person = person_of(context)
         text = input_value(view, ids.WRITE_BLOCK, ids.WRITE_INPUT)
 
-        def save() -> tuple[ids.ModalContext, Any]:
+        def save() -> tuple[ids.ModalContext, Any, Reply]:
             modal = ids.ModalContext.loads(view.get("private_metadata"))
-            saved = self.service.save_text(person, modal.reflection_id, modal.attribute_id, text)
-            return modal, saved
+            step = self.service.current(person, modal.reflection_id)
+            reply = self.service.reply(person, modal.reflection_id, modal.attribute_id, text)
+            return modal, step, reply
 
         warn = _warning_form(context, person, view, "answer", text)
         saved = _ack_after(ack, ids.WRITE_BLOCK, save, warn)
         if saved is None:
             return
-        modal, text_saved = saved
+        modal, step, reply = saved
         conversation = conversation_of(context, client)
         with replying_on_failure(conversation):
-            attribute = self.service.framework.attribute(modal.attribute_id)
-            conversation.post(build_saved_note(attribute, text_saved.links, added=False))
-            flows.signpost(conversation, text_saved)
-            flows.follow_up(self.service, conversation, modal.reflection_id, attribute)
+            if isinstance(step, StepView) and step.attribute.id == modal.attribute_id:
+                flows.acknowledge_reply(self.service, conversation, step, reply)
+                return
+            attribute = self.service.framework.attribute(modal.attribute_id)  # an earlier step
+            conversation.post(build_saved_note(attribute, reply.links, added=reply.added))
+            flows.signpost(conversation, reply)
 
 
 def _warning_form(

@@ -20,6 +20,7 @@ from bot.privacy.models import CoachTurn, PersonalRecord, RemovalReport, UsageDa
 from bot.storage.nudges import SqlNudgeRepository
 from bot.storage.repository import SqlReflectionRepository
 from bot.storage.tables import (
+    answer_parts,
     answers,
     check_ins,
     coach_profiles,
@@ -44,7 +45,14 @@ PERSON_TABLES: tuple[Table, ...] = (
     coach_profiles,
     team_optins,
 )
-REFLECTION_TABLES: tuple[Table, ...] = (answers, priorities, summaries, coach_turns, pending_texts)
+REFLECTION_TABLES: tuple[Table, ...] = (
+    answer_parts,  # before answers, whose rows its rows hang off
+    answers,
+    priorities,
+    summaries,
+    coach_turns,
+    pending_texts,
+)
 
 
 def utc(value: datetime) -> datetime:

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from bot.coaching.errors import ConcurrentUpdate
 from bot.coaching.models import (
     Answer,
+    AnswerPart,
+    Mode,
     Person,
     PriorityArea,
     Reflection,
@@ -17,7 +19,7 @@ from bot.coaching.models import (
     Summary,
 )
 from bot.storage.database import transaction
-from bot.storage.tables import answers, priorities, reflections, summaries
+from bot.storage.tables import answer_parts, answers, priorities, reflections, summaries
 
 _OPEN = (Status.IN_PROGRESS.value, Status.REVIEWING.value)
 
@@ -104,6 +106,22 @@ class SqlReflectionRepository:
         """All of the person's reflections, newest first."""
         return self._find(person, tuple(status.value for status in Status))
 
+    def set_aside_for(self, person: Person) -> list[Reflection]:
+        """The person's reflections set aside for a newer one, newest first."""
+        return self._find(person, (Status.ABANDONED.value,))
+
+    def mode_for(self, person: Person) -> Mode | None:
+        """The mode of the person's newest reflection, or None when they have none."""
+        with transaction(self.engine) as connection:
+            mode = connection.execute(
+                select(reflections.c.mode)
+                .where(reflections.c.workspace_id == person.workspace_id)
+                .where(reflections.c.user_id == person.user_id)
+                .order_by(reflections.c.started_at.desc())
+                .limit(1)
+            ).scalar()
+        return Mode(mode) if mode else None
+
 
 def _reflection_row(reflection: Reflection) -> dict[str, Any]:
     return {
@@ -113,6 +131,7 @@ def _reflection_row(reflection: Reflection) -> dict[str, Any]:
         "scope": reflection.scope,
         "framework_version": reflection.framework_version,
         "attribute_ids": list(reflection.attribute_ids),
+        "mode": reflection.mode.value,
         "status": reflection.status.value,
         "cursor": reflection.cursor,
         "started_at": reflection.started_at,
@@ -124,7 +143,7 @@ def _reflection_row(reflection: Reflection) -> dict[str, Any]:
 
 def _write_children(connection: Connection, reflection: Reflection) -> None:
     """Replace answers, summary and priorities: a reflection is small, so this stays cheap."""
-    for table in (answers, priorities, summaries):
+    for table in (answer_parts, answers, priorities, summaries):
         connection.execute(delete(table).where(table.c.reflection_id == reflection.id))
     _insert_children(connection, reflection)
 
@@ -134,11 +153,16 @@ def _insert_children(connection: Connection, reflection: Reflection) -> None:
     if reflection.answers:
         connection.execute(
             insert(answers),
-            [
-                answer.model_dump(mode="python") | {"reflection_id": reflection.id}
-                for answer in reflection.answers.values()
-            ],
+            [_answer_row(reflection.id, answer) for answer in reflection.answers.values()],
         )
+    parts = [
+        part.model_dump(mode="python")
+        | {"reflection_id": reflection.id, "attribute_id": answer.attribute_id, "position": index}
+        for answer in reflection.answers.values()
+        for index, part in enumerate(answer.parts)
+    ]
+    if parts:
+        connection.execute(insert(answer_parts), parts)
     summary = reflection.summary
     if summary is None:
         return
@@ -161,15 +185,37 @@ def _insert_children(connection: Connection, reflection: Reflection) -> None:
         )
 
 
+def _answer_row(reflection_id: str, answer: Answer) -> dict[str, Any]:
+    row = answer.model_dump(mode="python", exclude={"parts", "skipped_stages"})
+    skipped = [stage.value for stage in answer.skipped_stages]
+    return row | {"reflection_id": reflection_id, "skipped_stages": skipped}
+
+
+def _load_parts(connection: Connection, reflection_id: str) -> dict[str, list[AnswerPart]]:
+    rows = connection.execute(
+        select(answer_parts)
+        .where(answer_parts.c.reflection_id == reflection_id)
+        .order_by(answer_parts.c.attribute_id, answer_parts.c.position)
+    ).mappings()
+    found: dict[str, list[AnswerPart]] = {}
+    for r in rows:
+        part = AnswerPart(
+            stage=r["stage"], text=r["text"], source=r["source"], added_at=_utc(r["added_at"])
+        )
+        found.setdefault(r["attribute_id"], []).append(part)
+    return found
+
+
 def _load(connection: Connection, row: Any) -> Reflection:
     reflection_id = row["id"]
     answer_rows = connection.execute(
         select(answers).where(answers.c.reflection_id == reflection_id)
     ).mappings()
+    parts = _load_parts(connection, reflection_id)
     loaded = {
         r["attribute_id"]: Answer(
             **{k: v for k, v in r.items() if k != "reflection_id"}
-            | {"updated_at": _utc(r["updated_at"])}
+            | {"updated_at": _utc(r["updated_at"]), "parts": parts.get(r["attribute_id"], [])}
         )
         for r in answer_rows
     }
@@ -179,6 +225,7 @@ def _load(connection: Connection, row: Any) -> Reflection:
         scope=row["scope"],
         framework_version=row["framework_version"],
         attribute_ids=list(row["attribute_ids"]),
+        mode=Mode(row["mode"]),
         status=Status(row["status"]),
         cursor=row["cursor"],
         answers=loaded,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -36,6 +37,7 @@ reflections = Table(
     Column("scope", String(32), nullable=False),
     Column("framework_version", String(32), nullable=False),
     Column("attribute_ids", JSON, nullable=False),
+    Column("mode", String(8), nullable=False, server_default="quick"),  # migration 0009
     Column("status", String(16), nullable=False),
     Column("cursor", Integer, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
@@ -61,6 +63,27 @@ answers = Table(
     Column("question_id", String(32)),
     Column("related_attribute_ids", JSON, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("skipped_stages", JSON, nullable=False, server_default="[]"),  # migration 0009
+)
+
+# The reflective cycle (migration 0009): each part of an answer, at its stage (what, so_what,
+# now_what), in the order it was sent; `source` is the Slack DM's ts it came in, so an edit or
+# a deletion of that message changes it. answers.text holds every part joined.
+answer_parts = Table(
+    "answer_parts",
+    metadata,
+    Column("reflection_id", String(36), primary_key=True),
+    Column("attribute_id", String(8), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("stage", String(16), nullable=False),
+    Column("text", EncryptedText, nullable=False),  # personal data: never logged
+    Column("source", String(64)),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(
+        ["reflection_id", "attribute_id"],
+        ["answers.reflection_id", "answers.attribute_id"],
+        ondelete="CASCADE",
+    ),
 )
 
 summaries = Table(

@@ -14,28 +14,33 @@ from bot.coaching.followup.service import FollowUpService
 from bot.coaching.guard import PatientDataChoice, redact
 from bot.coaching.models import Person
 from bot.coaching.views import Outcome, StepView, SummaryView
+from bot.terminal.entry import Interrupted
 from bot.terminal.render import (
-    COMMANDS_HELP,
     PATIENT_DATA_CHOICES,
     render_answer,
     render_introduction,
     render_menu,
-    render_signpost,
-    render_step,
     render_summary,
     render_summary_menu,
 )
+from bot.terminal.starting import Starting
+from bot.terminal.steps import Paused, StepDialogue
 
 T = TypeVar("T")
 SCOPE_KEYS = {"a": "all", "l": "leadership", "i": "improvement", "c": "care_delivery"}
 PAUSED = (
     "Paused. Everything you entered is saved: run [bold]lif-coach chat[/] any time to carry on."
 )
+CARRY_ON = "Run [bold]lif-coach chat[/] any time to carry on."
 GOODBYE = "Goodbye for now. Run [bold]lif-coach chat[/] whenever you want to reflect again."
 
 
 class Quit(Exception):
-    """The person asked to stop (q, p, Ctrl-D or Ctrl-C)."""
+    """The person asked to stop (q, p, Ctrl-D or Ctrl-C); `unsaved` is what they were typing."""
+
+    def __init__(self, unsaved: str = "") -> None:
+        super().__init__()
+        self.unsaved = unsaved
 
 
 class TerminalChat:
@@ -55,20 +60,27 @@ class TerminalChat:
         self._read = read
         self.followup = followup  # None: no check-ins or progress (e.g. no database for them)
         self.labels = {level.value: level.label for level in service.questions.rating_scale}
-        self._follow_up: tuple[str, str] | None = None  # (attribute id, text saved) awaiting more
+        self.starting = Starting(service, person, console, self.ask)
 
     def run(self) -> None:
         """The whole session: introduction, menu, steps, summary; pausing saves nothing extra."""
         try:
             self._start()
-        except Quit:
+        except Quit as stop:
             unfinished = self.service.resume_info(self.person) is not None
-            self.console.print(PAUSED if unfinished else GOODBYE)
+            if stop.unsaved.strip():
+                unsaved = self.service.texts["typed_not_saved"].format(count=len(stop.unsaved))
+                self.console.print(f"[yellow]{escape(unsaved)}[/] {CARRY_ON}")
+            else:
+                self.console.print(PAUSED if unfinished else GOODBYE)
 
     def ask(self, prompt: str) -> str:
-        """One line of input; end of input or Ctrl-C means pause."""
+        """One entry, whole (a long paste, several lines); end of input or Ctrl-C means pause."""
         try:
             return self._read(prompt).strip()
+        except Interrupted as interrupted:
+            self.console.print()
+            raise Quit(interrupted.typed) from None
         except (EOFError, KeyboardInterrupt):
             self.console.print()
             raise Quit from None
@@ -93,16 +105,17 @@ class TerminalChat:
             if choice == "n" and self.followup and intro.has_summary:
                 self._progress()
                 continue
-            outcome = self._choose(choice, intro.resume is not None, intro.has_summary)
+            can_resume = intro.resume is not None or bool(intro.set_aside)
+            outcome = self._choose(choice, can_resume, intro.has_summary)
             if outcome is not None:
                 self._drive(outcome)
 
     def _choose(self, choice: str, can_resume: bool, has_summary: bool) -> Outcome | None:
         try:
             if choice == "r" and can_resume:
-                return self.service.resume(self.person)
+                return self.starting.resume()
             if choice in SCOPE_KEYS:
-                return self.service.start(self.person, SCOPE_KEYS[choice])
+                return self.starting.start(SCOPE_KEYS[choice])
             if choice == "v" and has_summary:
                 return self.service.last_summary(self.person)
         except CoachingError as error:
@@ -112,78 +125,21 @@ class TerminalChat:
         return None
 
     def _drive(self, outcome: Outcome) -> None:
-        while isinstance(outcome, StepView):
-            outcome = self._step(outcome)
-        self._summary(outcome)
-
-    def _step(self, step: StepView) -> Outcome:
-        self.console.print(render_step(step, self.labels))
-        self.console.print(f"[dim]{COMMANDS_HELP}[/]")
-        while True:
-            entry = self.ask("> ")
-            try:
-                result = self._step_entry(step, entry)
-            except CoachingError as error:
-                self._problem(error)
-                continue
-            if result is not None:
-                return result
-
-    def _step_entry(self, step: StepView, entry: str) -> Outcome | None:
-        service, rid, attribute_id = self.service, step.reflection_id, step.attribute.id
-        command = entry.lower()
-        if self._asked(entry):
-            return None
-        if command in {"1", "2", "3", "4", "5"}:
-            return service.rate(self.person, rid, attribute_id, int(command))
-        if command == "s" or (command == "" and step.answer and step.answer.rating):
-            return service.skip(self.person, rid, attribute_id)
-        if command == "b":
-            return service.back(self.person, rid)
-        if command in {"p", "q"}:
-            raise Quit
-        if command in {"?", "h", "help"}:
-            self.console.print(COMMANDS_HELP)
-        elif command == "":
-            self.console.print("[yellow]Type a rating from 1 to 5, or s to skip.[/]")
-        elif command.isdigit() or (command.lstrip("-").isdigit()):
-            self.console.print("[yellow]A rating is a whole number from 1 to 5.[/]")
-        else:
-            self._write(step, entry)
-        return None
-
-    def _write(self, step: StepView, text: str) -> None:
-        attribute_id = step.attribute.id
-        if self._follow_up and self._follow_up[0] == attribute_id:  # a reply to the follow-up
-            text = f"{self._follow_up[1]}\n\n{text}"
-        self._follow_up = None
-        saved = self._save_text(step, text)
-        if saved is None:
-            return
-        follow_up = self.service.follow_up(self.person, step.reflection_id, attribute_id)
-        if follow_up:
-            self._follow_up = (attribute_id, saved)
-            self.console.print(f"[green]Saved.[/] [green]{escape(follow_up)}[/]")
-            self.console.print("[dim]Answer it if you like, or give your rating, 1 to 5.[/]")
-        else:
-            self.console.print("[green]Saved.[/] Now your rating, 1 to 5.")
-
-    def _save_text(self, step: StepView, text: str) -> str | None:
-        """Save the written reflection; the text saved, or None when nothing was."""
-        saved = self._guarded(
-            text,
-            lambda text, choice: self.service.save_text(
-                self.person, step.reflection_id, step.attribute.id, text, patient_data=choice
-            ),
+        dialogue = StepDialogue(
+            self.service,
+            self.person,
+            self.console,
+            ask=self.ask,
+            asked=self._asked,
+            guarded=self._guarded,
+            labels=self.labels,
         )
-        if saved is None:
-            return None
-        result, text = saved
-        for link in result.links:
-            self.console.print(f"[cyan]{escape(link.message)}[/]")
-        if result.signpost:
-            self.console.print(render_signpost(result.signpost))
-        return text
+        try:
+            while isinstance(outcome, StepView):
+                outcome = dialogue.run(outcome)
+        except Paused:
+            raise Quit from None
+        self._summary(outcome)
 
     def _guarded(
         self, text: str, save: Callable[[str, PatientDataChoice], T]

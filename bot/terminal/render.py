@@ -8,12 +8,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.coaching.models import Mode
 from bot.coaching.views import AskView, Introduction, Signpost, StepView, SummaryView
 
 COMMANDS_HELP = (
-    "Type your thoughts and press Enter (optional), then a rating from 1 to 5.\n"
-    "Commands: [bold]s[/] skip · [bold]b[/] back · [bold]p[/] pause · [bold]?[/] help · "
-    "[bold]?? question[/] ask about the framework"
+    "Type your thoughts and press Enter (optional), and a rating from 1 to 5, in either order.\n"
+    "Commands: [bold]s[/] skip · [bold]b[/] back · [bold]m[/] quick or deep · [bold]p[/] pause · "
+    "[bold]?[/] help · [bold]?? question[/] ask about the framework"
 )
 PATIENT_DATA_CHOICES = (
     "[bold cyan]r[/] save it with those details removed · [bold cyan]e[/] edit it · "
@@ -42,6 +43,8 @@ def render_menu(intro: Introduction) -> RenderableType:
     lines = []
     if intro.resume:
         lines.append(f"[bold cyan]r[/]  Resume: {escape(intro.resume.message)}")
+    elif intro.set_aside:
+        lines.append(f"[bold cyan]r[/]  Reopen a reflection set aside ({len(intro.set_aside)})")
     lines += [
         "[bold cyan]a[/]  All three domains",
         "[bold cyan]l[/]  Leadership",
@@ -63,11 +66,9 @@ def render_step(step: StepView, labels: dict[int, str]) -> RenderableType:
     ]
     if step.context:
         parts += [Text(""), Text(step.context, style="dim italic")]
-    parts += [Text(""), Text(step.question.text, style="green")]
-    scale = "  ".join(
-        f"[bold]{level.value}[/] {escape(level.label)}" for level in step.rating_scale
-    )
-    parts += [Text(""), Text.from_markup(f"{escape(step.rating_question)}  {scale}")]
+    parts += [Text(""), _question(step)]
+    if not step.waits_for_rating:
+        parts += [Text(""), Text.from_markup(f"{escape(step.rating_question)}  {_scale(step)}")]
     if step.answer and (step.answer.rating or step.answer.text):
         parts.append(Text(_earlier(step, labels), style="yellow"))
     if step.fallback_notice:
@@ -76,6 +77,26 @@ def render_step(step: StepView, labels: dict[int, str]) -> RenderableType:
     if step.total != step.domain_size:
         title += f"  ·  {step.index + 1} of {step.total} overall"
     return Panel(Group(*parts), title=title, title_align="left", border_style="blue")
+
+
+def render_stage(step: StepView) -> RenderableType:
+    """The next question on the same attribute (or the rating it waits for), without the panel."""
+    return _question(step)
+
+
+def _question(step: StepView) -> Text:
+    if step.waits_for_rating:
+        return Text.from_markup(f"[bold green]{escape(step.question.text)}[/]  {_scale(step)}")
+    text = Text()
+    if step.stage_label:
+        text.append(f"{step.stage_label} ", style="bold")
+        text.append(f"({step.stage_number} of {step.stage_count}) ", style="dim")
+    text.append(step.question.text, style="green")
+    return text
+
+
+def _scale(step: StepView) -> str:
+    return "  ".join(f"[bold]{level.value}[/] {escape(level.label)}" for level in step.rating_scale)
 
 
 def _earlier(step: StepView, labels: dict[int, str]) -> str:
@@ -87,7 +108,8 @@ def _earlier(step: StepView, labels: dict[int, str]) -> str:
     if answer.text:
         preview = answer.text if len(answer.text) <= 120 else answer.text[:117] + "..."
         said.append(f'wrote "{preview}"')
-    return "Earlier you " + " and ".join(said) + ". Enter keeps it."
+    keeps = step.waits_for_rating or step.mode == Mode.QUICK  # else Enter skips the question
+    return "Earlier you " + " and ".join(said) + (". Enter keeps it." if keeps else ".")
 
 
 def render_summary(summary: SummaryView) -> RenderableType:

@@ -49,28 +49,25 @@ def test_the_signpost_comes_once_per_reflection_and_stores_nothing(
 ) -> None:
     step = coach.start(nurse, "leadership")
     rid = step.reflection_id
-    first = coach.save_text(nurse, rid, "L1", "I'm burnt out and I can't go on like this.")
+    first = coach.reply(nurse, rid, "L1", "I'm burnt out and I can't go on like this.")
     assert first.signpost is not None
     assert first.signpost.contacts[-1] == "Samaritans, free, day or night, on 116 123"
     assert "NHS Practitioner Health" in first.signpost.contacts[1]
     assert first.signpost.message.startswith("Thank you for telling me.")
 
-    again = coach.save_text(nurse, rid, "L1", "I'm burnt out. I want to end it all.")
+    again = coach.reply(nurse, rid, "L1", "I'm burnt out. I want to end it all.")
     coach.rate(nurse, rid, "L1", 2)
-    later = coach.save_text(nurse, rid, "L2", "I've thought about hurting myself.")
+    later = coach.reply(nurse, rid, "L2", "I've thought about hurting myself.")
     assert again.signpost is None and later.signpost is None
 
-    stored = repository.rows[rid].answers["L1"].model_dump(exclude={"updated_at"})
-    assert stored == {
-        "attribute_id": "L1",
-        "rating": 2,
-        "text": "I'm burnt out. I want to end it all.",
-        "skipped": False,
-        "question_id": stored["question_id"],
-        "related_attribute_ids": stored["related_attribute_ids"],
-    }
-    fresh = coach.start(nurse, "improvement")
-    assert coach.save_text(nurse, fresh.reflection_id, "I1", "I'm burnt out.").signpost
+    stored = repository.rows[rid].answers["L1"]
+    assert stored.text == (
+        "I'm burnt out and I can't go on like this.\n\nI'm burnt out. I want to end it all."
+    )
+    assert not any("signpost" in field for field in type(stored).model_fields)
+    assert not any("signpost" in field for field in type(repository.rows[rid]).model_fields)
+    fresh = coach.start(nurse, "improvement", set_aside=True)
+    assert coach.reply(nurse, fresh.reflection_id, "I1", "I'm burnt out.").signpost
 
 
 def test_an_organisation_sets_its_own_support(framework, nurse) -> None:
@@ -84,7 +81,7 @@ def test_an_organisation_sets_its_own_support(framework, nurse) -> None:
         support_contacts=["Staff wellbeing hub, extension 4321", "Samaritans, on 116 123"],
     )
     step = coach.start(nurse, "care_delivery")
-    saved = coach.save_text(nurse, step.reflection_id, "C1", "I can't cope any more.")
+    saved = coach.reply(nurse, step.reflection_id, "C1", "I can't cope any more.")
     assert saved.signpost and saved.signpost.contacts == [
         "Staff wellbeing hub, extension 4321",
         "Samaritans, on 116 123",
@@ -93,5 +90,5 @@ def test_an_organisation_sets_its_own_support(framework, nurse) -> None:
 
 def test_everyday_words_save_with_no_signpost(coach, nurse) -> None:
     step = coach.start(nurse, "care_delivery")
-    saved = coach.save_text(nurse, step.reflection_id, "C1", "We reduced falls by a third.")
+    saved = coach.reply(nurse, step.reflection_id, "C1", "We reduced falls by a third.")
     assert saved.signpost is None

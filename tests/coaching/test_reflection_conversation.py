@@ -10,6 +10,7 @@ from bot.coaching.errors import (
     InvalidInput,
     NotYours,
     StaleAction,
+    UnfinishedReflection,
 )
 from bot.coaching.models import Person, Status
 from bot.coaching.views import StepView, SummaryView
@@ -161,12 +162,18 @@ def test_an_all_domains_reflection_notes_how_priorities_sit_across_domains(coach
     assert "Leadership" in summary.domain_note
 
 
-def test_starting_again_keeps_the_unfinished_reflection_as_abandoned(
+def test_starting_again_asks_first_and_then_sets_the_unfinished_one_aside_whole(
     coach, nurse, repository: InMemoryReflectionRepository
 ) -> None:
     first = coach.start(nurse, "leadership")
     coach.rate(nurse, first.reflection_id, "L1", 3)
-    coach.start(nurse, "improvement")
+    with pytest.raises(UnfinishedReflection) as asked:
+        coach.start(nurse, "improvement")
+    assert asked.value.message == (
+        "You have an unfinished reflection on Leadership (1 of 9). Resume it, or start a new one?"
+    )
+    assert repository.rows[first.reflection_id].status == Status.IN_PROGRESS
+    coach.start(nurse, "improvement", set_aside=True)
     assert repository.rows[first.reflection_id].status == Status.ABANDONED
     assert repository.rows[first.reflection_id].answers["L1"].rating == 3
     with pytest.raises(AlreadyFinished):

@@ -49,6 +49,13 @@ VARIABLES = {
         ),
         "question": person_text("What does I7 mean?"),
     },
+    "so_what": {
+        "attribute_id": "I3",
+        "statement": "Exposes processes to mapping, analysis and redesign.",
+        "role": role_text("ward manager"),
+        "what": person_text("Discharge just happens; nobody has ever drawn it."),
+        "bank_question": "Where do delays creep in, and what does that tell you?",
+    },
 }
 
 

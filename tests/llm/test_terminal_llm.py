@@ -30,7 +30,7 @@ def test_a_whole_domain_with_the_ai_coach(
     openai_server: FakeOpenAI,
     repository: InMemoryReflectionRepository,
 ) -> None:
-    lines = ["ward manager", "?? How do I measure the impact of a change?", "l"]
+    lines = ["ward manager", "?? How do I measure the impact of a change?", "l", ""]
     lines += ["Not sure.", "We never agree a vision. Mrs Jones in bed 3 noticed.", "r", "1"]
     lines += LEADERSHIP + ["c", "q", "q"]
     screen = _chat(llm_coach, nurse, lines)
@@ -65,7 +65,7 @@ def test_a_whole_domain_with_the_ai_coach_failing_throughout(
     failing_server: FakeOpenAI,
     repository: InMemoryReflectionRepository,
 ) -> None:
-    lines = ["", "?? How should I measure impact and variation?", "l"]
+    lines = ["", "?? How should I measure impact and variation?", "l", ""]
     lines += ["Not sure.", "1", *LEADERSHIP, "c", "q", "q"]
     screen = _chat(llm_coach, nurse, lines)
 

@@ -70,6 +70,7 @@ class SlackUser:
         self.team = team  # another team is one that installed the app (tests/slack/test_oauth.py)
         self.seen = 0  # how many of the DM's messages this person has read
         self.response_paths: set[str] = set()  # the response_urls of this person's requests
+        self.last_said = ""  # the ts of the last message this person sent
 
     @property
     def dm(self) -> str:
@@ -240,7 +241,41 @@ class SlackUser:
             "event_ts": now,
             "channel_type": "im",
         }
+        self.last_said = now  # the ts of the message, to edit or delete it later
         return self.send_event(event, event_id=event_id, headers=headers)
+
+    def edit(self, ts: str, text: str) -> Reply:
+        """Edit a message this person sent in the DM (a message_changed event)."""
+        now = f"{time.time():.6f}"
+        message = {"type": "message", "user": self.user_id, "text": text, "ts": ts}
+        event = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": self.dm,
+            "channel_type": "im",
+            "ts": now,
+            "event_ts": now,
+            "message": message | {"edited": {"user": self.user_id, "ts": now}},
+            "previous_message": {"type": "message", "user": self.user_id, "ts": ts},
+        }
+        return self.send_event(event)
+
+    def delete(self, ts: str) -> Reply:
+        """Delete a message this person sent in the DM (a message_deleted event)."""
+        now = f"{time.time():.6f}"
+        event = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": self.dm,
+            "channel_type": "im",
+            "ts": now,
+            "event_ts": now,
+            "deleted_ts": ts,
+            "previous_message": {"type": "message", "user": self.user_id, "ts": ts},
+        }
+        return self.send_event(event)
 
     def open_home(self) -> Reply:
         """Open the app's Home tab (an app_home_opened event)."""

@@ -27,7 +27,7 @@ def test_dm_replies_are_saved_to_the_current_step_and_acknowledged_with_links(
 
     assert "Saved your reflection on *L1" in all_text(first)
     assert "This also sounds like L3" in all_text(first)
-    assert "Added to your reflection on *L1" in all_text(second)
+    assert "Added to what you wrote on *L1" in all_text(second)
     answer = bot.coach.service.resume(nurse).answer
     assert answer is not None and answer.text == (
         "I want to get better at building relationships and shared purpose across teams"

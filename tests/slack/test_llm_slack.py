@@ -137,7 +137,7 @@ def _reply_with_patient_data_and_a_follow_up(person: SlackUser, slack: FakeSlack
     follow_up = person.next_message()
     assert "Can you give me one example of when that happened?" in all_text(follow_up)
     person.say("We never agree a vision for the ward.")
-    assert "Added to your reflection on *L1" in all_text(person.next_message())
+    assert "Added to what you wrote on *L1" in all_text(person.next_message())
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_a_whole_reflection_in_the_terminal_logs_none_of_the_persons_words(
     nurse: Person,
 ) -> None:
     coach = make_coach()
-    lines = ["l", TERMINAL_WORDS, "1", "4", "3", "2", "5", "4", "3", "4", "4"]
+    lines = ["l", "", TERMINAL_WORDS, "1", "4", "3", "2", "5", "4", "3", "4", "4"]
     lines += ["g 1", TERMINAL_GOAL, "c", "q", "q"]
     typed = iter(lines)
 

@@ -235,6 +235,7 @@ ACTION_IDS = [  # one for each action listener (bot/slack/actions.py and the fea
     "lif.swap.L1", "lif.add", "lif.return.L1", "lif.pd.redact", "lif.role", "lif.role_skip",
     "lif.fu.answer.better", "lif.fu.note", "lif.fu.snooze.7", "lif.fu.stop", "lif.fu.resume",
     "lif.fu.settings", "lif.fu.checkin", "lif.fu.again.all", DELETE_ACTION,
+    "lif.skip_question", "lif.mode.deep", "lif.start_new", "lif.reopen",
 ]  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def test_words_of_distress_get_one_kind_signpost_after_they_are_saved(
     assert "Thank you for telling me" in signpost and "116 123" in signpost
 
     user.say("Some days I want to end it all.")
-    assert "Added to your reflection on *L1" in all_text(user.next_message())
+    assert "Added to what you wrote on *L1" in all_text(user.next_message())
     user.click(step, "lif.rate.2")
     assert header(user.next_message()) == "Leadership 2 of 9"
     texts = [m.get("text", "") for m in slack.messages_in(user.dm)]

@@ -7,9 +7,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy import text as sql
 
 from bot.coaching.errors import ConcurrentUpdate, StorageUnavailable
-from bot.coaching.models import Answer, Person, PriorityArea, Reflection, Status, Summary
+from bot.coaching.models import (
+    Answer,
+    AnswerPart,
+    Mode,
+    Person,
+    PriorityArea,
+    Reflection,
+    Stage,
+    Status,
+    Summary,
+)
 from bot.storage.database import DatabaseError, check_ready, make_engine, upgrade
 from bot.storage.repository import SqlReflectionRepository
 from tests.keys import make_test_cipher
@@ -182,7 +193,7 @@ def test_a_priority_from_another_domain_and_a_signpost_keep_to_the_same_rows(
     step = coach.start(ALICE, "improvement")
     rid = step.reflection_id
     words = "I'm burnt out, and our teams do not work across boundaries with social care at all."
-    saved = coach.save_text(ALICE, rid, "I1", words)
+    saved = coach.reply(ALICE, rid, "I1", words)
     assert saved.signpost is not None and [link.attribute.id for link in saved.links] == ["C5"]
     for attribute in framework.attributes("improvement"):
         coach.rate(ALICE, rid, attribute.id, 3)
@@ -195,3 +206,47 @@ def test_a_priority_from_another_domain_and_a_signpost_keep_to_the_same_rows(
     assert c5.attribute_id == "C5" and "I suggested it when you wrote about I1" in c5.rationale
     assert stored.answers["I1"].text == words
     assert coach.last_summary(ALICE).priorities[-1].domain_name == "Care delivery systems"
+
+
+def test_a_deep_reflection_keeps_its_mode_every_part_by_stage_and_the_skipped_stages(
+    repository: SqlReflectionRepository, engine: Engine
+) -> None:
+    reflection = _reflection(mode=Mode.DEEP)
+    repository.add(reflection)
+    answer = Answer(attribute_id="I1", rating=2, updated_at=NOW)
+    for stage, text, source in [
+        (Stage.WHAT, "We never mapped discharge.", "1700000000.000100"),
+        (Stage.WHAT, "It just happens.", "1700000000.000200"),
+        (Stage.NOW_WHAT, "Walk it with pharmacy.", None),
+    ]:
+        answer.parts.append(AnswerPart(stage=stage, text=text, source=source, added_at=NOW))
+    answer.skipped_stages = [Stage.SO_WHAT]
+    answer.text = "We never mapped discharge.\n\nIt just happens.\n\nWalk it with pharmacy."
+    reflection.answers["I1"] = answer
+    repository.save(reflection)
+    assert repository.get(reflection.id) == reflection.model_copy(update={"version": 1})
+    with engine.connect() as connection:  # the words are encrypted at rest, as answers.text is
+        stored = connection.execute(sql("SELECT text FROM answer_parts")).scalars().all()
+    assert stored and not any("discharge" in value for value in stored)
+    answer.parts.pop(0)
+    reflection.version = 1
+    repository.save(reflection)
+    assert [p.text for p in repository.get(reflection.id).answers["I1"].parts] == [
+        "It just happens.",
+        "Walk it with pharmacy.",
+    ]
+
+
+def test_the_way_a_person_last_reflected_and_their_reflections_set_aside(
+    repository: SqlReflectionRepository,
+) -> None:
+    assert repository.mode_for(ALICE) is None
+    older = _reflection(started=NOW - timedelta(days=3), status=Status.ABANDONED)
+    aside = _reflection(started=NOW - timedelta(days=2), status=Status.ABANDONED, mode=Mode.DEEP)
+    newest = _reflection(started=NOW, mode=Mode.DEEP)
+    for reflection in (older, aside, newest):
+        repository.add(reflection)
+    repository.add(_reflection(ALICE_ELSEWHERE, status=Status.ABANDONED))
+    assert repository.mode_for(ALICE) == Mode.DEEP
+    assert repository.mode_for(ALICE_ELSEWHERE) == Mode.QUICK
+    assert [r.id for r in repository.set_aside_for(ALICE)] == [aside.id, older.id]

@@ -37,7 +37,7 @@ def _chat(coach: ReflectionService, person: Person, lines: list[str]) -> str:
 def test_a_whole_domain_from_menu_to_confirmed_priorities_with_a_goal(
     coach: ReflectionService, nurse: Person
 ) -> None:
-    lines = ["l", "I can't get the consultants to agree where we are heading.", "1"]
+    lines = ["l", "", "I can't get the consultants to agree where we are heading.", "1"]
     lines += ["4", "3", "2", "5", "4", "3", "4", "4"]
     lines += ["g 1", "Agree a one-page ward vision with the team by March", "c", "q", "q"]
     screen = _chat(coach, nurse, lines)
@@ -58,7 +58,7 @@ def test_a_whole_domain_from_menu_to_confirmed_priorities_with_a_goal(
 def test_ctrl_d_mid_reflection_pauses_and_the_next_chat_resumes(
     coach: ReflectionService, nurse: Person, repository: InMemoryReflectionRepository
 ) -> None:
-    screen = _chat(coach, nurse, ["i", "3", "2"])
+    screen = _chat(coach, nurse, ["i", "", "3", "2"])
     assert "Paused. Everything you entered is saved" in screen
     screen = _chat(coach, nurse, ["r"])
     assert "2 of 10 attributes done" in screen
@@ -70,7 +70,7 @@ def test_ctrl_d_mid_reflection_pauses_and_the_next_chat_resumes(
 def test_bad_entries_get_a_clear_message_and_change_nothing(
     coach: ReflectionService, nurse: Person, repository: InMemoryReflectionRepository
 ) -> None:
-    screen = _chat(coach, nurse, ["x", "c", "7", "0", "", "b", "s 9 L1", "3"])
+    screen = _chat(coach, nurse, ["x", "c", "", "7", "0", "", "b", "s 9 L1", "3"])
     assert "Please choose one of the letters shown." in screen
     assert screen.count("A rating is a whole number from 1 to 5.") == 2
     assert "Type a rating from 1 to 5, or s to skip." in screen
@@ -88,6 +88,7 @@ def test_a_reflection_mentioning_another_attribute_shows_the_link(
         nurse,
         [
             "i",
+            "",
             "We changed the process but have no measurement to demonstrate impact or variation",
         ],
     )
@@ -97,7 +98,7 @@ def test_a_reflection_mentioning_another_attribute_shows_the_link(
 def test_going_back_shows_the_earlier_rating_and_enter_keeps_it(
     coach: ReflectionService, nurse: Person, repository: InMemoryReflectionRepository
 ) -> None:
-    screen = _chat(coach, nurse, ["c", "4", "b", "", "2"])
+    screen = _chat(coach, nurse, ["c", "", "4", "b", "", "2"])
     assert "Earlier you rated 4 (Established). Enter keeps it." in screen
     (reflection,) = repository.rows.values()
     assert reflection.answers["C1"].rating == 4 and reflection.answers["C2"].rating == 2

@@ -11,7 +11,7 @@ ACROSS_BOUNDARIES = (
     "so patients fall between services."
 )
 # Improvement: I1..I10, with words on I3 (which the coach links to C5) and I4 skipped.
-IMPROVEMENT = ["i", "3", "4", ACROSS_BOUNDARIES, "2", "s", "4", "3", "2", "4", "3", "4"]
+IMPROVEMENT = ["i", "", "3", "4", ACROSS_BOUNDARIES, "2", "s", "4", "3", "2", "4", "3", "4"]
 
 
 def test_plus_c5_takes_the_coachs_own_suggestion_from_another_domain(
@@ -42,7 +42,7 @@ def test_the_summary_names_what_was_skipped_and_r_goes_back_to_it(
 def test_words_of_distress_get_a_signpost_once_per_reflection(
     coach: ReflectionService, nurse: Person
 ) -> None:
-    lines = ["l", "I'm burnt out and I can't go on like this.", "3"]
+    lines = ["l", "", "I'm burnt out and I can't go on like this.", "3"]
     lines += ["I want to end it all some days.", "3", "We reduced falls by a third.", "q"]
     screen = _chat(coach, nurse, lines)
     assert screen.count("Samaritans, free, day or night, on 116 123") == 1
@@ -53,7 +53,7 @@ def test_words_of_distress_get_a_signpost_once_per_reflection(
 def test_everyday_words_about_patients_and_projects_get_no_signpost(
     coach: ReflectionService, nurse: Person
 ) -> None:
-    lines = ["c", "I lead on end of life care and the patient self-harmed last week.", "3"]
+    lines = ["c", "", "I lead on end of life care and the patient self-harmed last week.", "3"]
     lines += ["We ended the pilot in March.", "q"]
     screen = _chat(coach, nurse, lines)
     assert "116 123" not in screen

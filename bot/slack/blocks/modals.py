@@ -39,12 +39,11 @@ def build_goal_modal(
 def build_write_modal(
     step: StepView, modal: ids.ModalContext, *, initial: str | None = None
 ) -> dict[str, Any]:
-    """A form for a written reflection on the current step, holding what was written before.
+    """A form for words on the question the step asks; they are added to what was written.
 
-    `initial` is text to edit instead (what the person submitted, back from the warning).
+    `initial` is text to edit (what the person submitted, back from the patient-data warning).
     """
-    earlier = initial if initial is not None else (step.answer.text if step.answer else "")
-    fits = slack_length(earlier) <= TEXT_INPUT
+    fits = initial is None or slack_length(initial) <= TEXT_INPUT
     blocks: list[Block] = [
         _about(step.attribute),
         section(f"*{escape(step.question.text)}*"),
@@ -52,7 +51,7 @@ def build_write_modal(
             ids.WRITE_BLOCK,
             ids.WRITE_INPUT,
             wording.WRITE_INPUT_LABEL,
-            initial=earlier if fits else None,
+            initial=initial if fits else None,
             optional=False,
         ),
     ]

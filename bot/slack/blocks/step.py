@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from slack_sdk.models.blocks import Block, ButtonElement
 
 from bot.coaching.framework import Attribute, Domain
+from bot.coaching.models import Mode
 from bot.coaching.views import ResumeInfo, StepView
 from bot.slack import ids
 from bot.slack.blocks import wording
@@ -20,23 +23,54 @@ def heading_of(attribute: Attribute, domain: Domain) -> str:
     return f"{domain.name} {attribute.position} of {len(domain.attributes)}"
 
 
-def build_step_message(step: StepView) -> Message:
-    """Heading, statement verbatim, context, question, rating buttons and the other actions."""
+def build_step_message(step: StepView, texts: Mapping[str, str]) -> Message:
+    """Heading, statement verbatim, context, question, rating buttons and the other actions.
+
+    `texts` is what the coach says (prompts/coach.yaml): the reflective cycle's controls.
+    """
     blocks: list[Block] = [header(step.heading, block_id="step.header")]
     if step.total != step.domain_size:
         blocks.append(context(wording.STEP_OVERALL.format(number=step.index + 1, total=step.total)))
     blocks.extend(notice_blocks(step))
+    if step.index == 0:  # the way of reflecting is chosen at the start, with one click
+        blocks.append(context(texts[f"slack_mode_{step.mode.value}"]))
     blocks.append(_statement(step.attribute, step.domain_name, step.lead_in))
     if step.context:
         blocks.append(context(f"_{escape(step.context)}_"))
-    blocks.append(section(f"*{escape(step.question.text)}*"))
+    blocks.append(_question(step))
     blocks.extend(_earlier_answer(step))
-    blocks.append(context(wording.STEP_REPLY_HINT))
-    blocks.append(section(escape(step.rating_question)))
-    blocks.append(actions(_rating_buttons(step), block_id="step.rate"))
-    blocks.append(actions(_step_buttons(step), block_id="step.more"))
+    blocks.extend(_answering(step, texts))
     text = f"{step.heading}: {step.attribute.statement} {step.question.text}"
     return Message(text=mrkdwn(text, MESSAGE_TEXT), blocks=to_dicts(blocks))
+
+
+def build_stage_message(step: StepView, texts: Mapping[str, str]) -> Message:
+    """The next question on the same attribute (or its rating), without the statement again."""
+    blocks: list[Block] = [*notice_blocks(step), _question(step), *_answering(step, texts)]
+    text = f"{step.attribute.id}: {step.question.text}"
+    return Message(text=mrkdwn(text, MESSAGE_TEXT), blocks=to_dicts(blocks))
+
+
+def _question(step: StepView) -> Block:
+    question = f"*{escape(step.question.text)}*"
+    if not step.stage_label:
+        return section(question)
+    label = f"*{escape(step.stage_label)}* ({step.stage_number} of {step.stage_count})"
+    return section(f"{label}\n{question}")
+
+
+def _answering(step: StepView, texts: Mapping[str, str]) -> list[Block]:
+    """How to answer, the rating buttons and the step's other actions."""
+    if step.mode == Mode.QUICK:
+        hint = wording.STEP_REPLY_HINT
+    else:
+        hint = texts["slack_rating_hint" if step.waits_for_rating else "slack_stage_hint"]
+    blocks: list[Block] = [context(hint)]
+    if not step.waits_for_rating:
+        blocks.append(section(escape(step.rating_question)))
+    blocks.append(actions(_rating_buttons(step), block_id="step.rate"))
+    blocks.append(actions(_step_buttons(step, texts), block_id="step.more"))
+    return blocks
 
 
 def build_step_outcome_message(attribute: Attribute, domain: Domain, outcome: str) -> Message:
@@ -109,16 +143,31 @@ def _rating_buttons(step: StepView) -> list[ButtonElement]:
     ]
 
 
-def _step_buttons(step: StepView) -> list[ButtonElement]:
+def _step_buttons(step: StepView, texts: Mapping[str, str]) -> list[ButtonElement]:
     value = ids.pack(step.reflection_id, step.attribute.id)
     attribute_id = step.attribute.id
     buttons = [
         button(
             wording.WRITE, ids.WRITE, value, wording.WRITE_LABEL.format(attribute_id=attribute_id)
-        ),
-        button(wording.SKIP, ids.SKIP, value, wording.SKIP_LABEL.format(attribute_id=attribute_id)),
+        )
     ]
+    if step.mode == Mode.DEEP and not step.waits_for_rating:
+        label = texts["slack_skip_question_label"].format(attribute_id=attribute_id)
+        asked = ids.pack(step.reflection_id, attribute_id, step.stage)  # only that question
+        buttons.append(button(texts["slack_skip_question"], ids.SKIP_QUESTION, asked, label))
+    buttons.append(
+        button(wording.SKIP, ids.SKIP, value, wording.SKIP_LABEL.format(attribute_id=attribute_id))
+    )
     if step.can_go_back:
         buttons.append(button(wording.BACK, ids.BACK, value, wording.BACK_LABEL))
+    other = Mode.QUICK if step.mode == Mode.DEEP else Mode.DEEP
+    buttons.append(
+        button(
+            texts[f"slack_go_{other.value}"],
+            ids.mode(other.value),
+            value,
+            texts[f"slack_go_{other.value}_label"],
+        )
+    )
     buttons.append(button(wording.PAUSE, ids.PAUSE, value, wording.PAUSE_LABEL))
     return buttons

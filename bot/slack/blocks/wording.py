@@ -53,7 +53,7 @@ PAUSED = (
 STEP_DONE_TEXT = "{heading}: {outcome}"
 
 SAVED = "Saved your reflection on *{attribute_id} {short_name}*."
-SAVED_MORE = "Added to your reflection on *{attribute_id} {short_name}*."
+SAVED_MORE = "Added to what you wrote on *{attribute_id} {short_name}*."
 SAVED_TEXT = "Saved your reflection on {attribute_id}."
 AT_SUMMARY = (
     "Your reflection has reached its priority areas, so there is no step to add that to. "
@@ -90,10 +90,10 @@ GOAL_INTRO = "*{attribute_id} {short_name}*\n{statement}"
 GOAL_INPUT_LABEL = "What will you do, and by when?"
 GOAL_PLACEHOLDER = "For example: ask two colleagues for feedback on my next huddle by March"
 WRITE_TITLE = "Your reflection"
-WRITE_INPUT_LABEL = "Your thoughts (this replaces what you wrote before on this attribute)"
+WRITE_INPUT_LABEL = "Your thoughts (added to anything you wrote before on this attribute)"
 WRITE_TOO_LONG = (
-    "You wrote more here than this form can hold, so it starts empty; saving it replaces "
-    "your earlier text. Reply in our direct message instead to add to it."
+    "Your text is longer than this form can hold, so it starts empty: nothing was saved. "
+    "Reply in our direct message instead: a message can hold 40,000 characters."
 )
 SAVE = "Save"
 CANCEL = "Cancel"

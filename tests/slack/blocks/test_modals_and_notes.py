@@ -39,19 +39,18 @@ def test_the_goal_form_holds_the_current_goal_and_remembers_where_it_came_from(
     assert view_problems(view) == []
 
 
-def test_the_reflection_form_holds_earlier_text_unless_it_is_too_long_for_the_box(
+def test_the_reflection_form_starts_empty_since_its_words_are_added_to_the_earlier_ones(
     coach: ReflectionService, nurse: Person
 ) -> None:
     step = coach.start(nurse, "leadership")
     coach.write(nurse, step.reflection_id, "L1", "short and sweet")
-    short = build_write_modal(coach.current(nurse, step.reflection_id), CONTEXT)
-    coach.write(nurse, step.reflection_id, "L1", "long " * 8_000)
-    long = build_write_modal(coach.current(nurse, step.reflection_id), CONTEXT)
+    form = build_write_modal(coach.current(nurse, step.reflection_id), CONTEXT)
+    back = build_write_modal(coach.current(nurse, step.reflection_id), CONTEXT, initial="fix me")
 
-    assert _input(short)["element"]["initial_value"] == "short and sweet"
-    assert "initial_value" not in _input(long)["element"]
-    assert "more here than this form can hold" in all_text(long)
-    assert view_problems(short) == view_problems(long) == []
+    assert "initial_value" not in _input(form)["element"]
+    assert "added to anything you wrote before" in _input(form)["label"]["text"]
+    assert _input(back)["element"]["initial_value"] == "fix me", "handed back to edit"
+    assert view_problems(form) == view_problems(back) == []
 
 
 def test_modal_context_that_is_not_ours_is_a_stale_action() -> None:
